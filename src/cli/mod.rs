@@ -1,0 +1,10 @@
+//! The `clean` binary's front end: arguments → loaded rules → one function per mode.
+//!
+//! The only module that touches files, stdin/stdout and exit codes; the engine does the
+//! work. Errors on one input are reported and counted, and the others still run.
+
+pub mod args;
+mod input;
+mod run;
+
+pub use run::main;

@@ -1,0 +1,424 @@
+//! The rule kinds, one function each, run in a fixed order over one page:
+//! cut → block → drop → repeat → strip → layout.
+//!
+//! A line removed by an earlier step is invisible to later ones. `apply` cannot fail: all
+//! that could go wrong was checked when the rules were loaded.
+
+use std::ops::Range;
+
+use super::outcome::{Cause, Edit, Fate, Outcome};
+use super::page::trim;
+use super::{BlockParams, Page, RepeatParams, RuleSet, Step};
+
+const NONE: u32 = u32::MAX;
+
+pub(super) fn apply(rs: &RuleSet, page: &Page<'_>, active: &[bool]) -> Outcome {
+    let n = page.len();
+    let mut fate = vec![Fate::Kept; n];
+    let mut edits: Vec<Edit> = Vec::new();
+
+    // Pass 1: whole-line triggers of drop/block rules, and the first cut marker.
+    let mut drop_hit = vec![NONE; 0];
+    let mut block_hit = vec![NONE; 0];
+    let mut limit = n;
+    if !rs.triggers.is_empty() || !rs.spans.each.is_empty() {
+        drop_hit = vec![NONE; n];
+        block_hit = vec![NONE; n];
+        let mut hits = Vec::new();
+        'scan: for i in 0..n {
+            let t = page.trimmed(i);
+            if t.is_empty() {
+                continue;
+            }
+            rs.triggers.matches(t, &mut hits);
+            for &r in &hits {
+                if !active[r as usize] {
+                    continue;
+                }
+                match rs.rules[r as usize].step {
+                    Step::Cut => {
+                        cut_from(page, &mut fate, i, Cause::Rule(r));
+                        limit = i;
+                        break 'scan;
+                    }
+                    Step::Drop if drop_hit[i] == NONE => drop_hit[i] = r,
+                    Step::Block(_) if block_hit[i] == NONE => block_hit[i] = r,
+                    _ => {}
+                }
+            }
+            if rs.spans.maybe(t) {
+                let first = rs
+                    .spans
+                    .each
+                    .iter()
+                    .filter(|(r, _)| active[*r as usize] && matches!(rs.rules[*r as usize].step, Step::Cut))
+                    .filter_map(|(r, re)| re.find(t).map(|m| (m.start(), *r)))
+                    .min();
+                if let Some((at, r)) = first {
+                    let keep = trim(&t[..at]);
+                    if keep.is_empty() {
+                        cut_from(page, &mut fate, i, Cause::Rule(r));
+                        limit = i;
+                    } else {
+                        let from = page.trimmed_range(i).start + keep.len();
+                        let line = page.lines()[i];
+                        edits.push(Edit {
+                            line: i,
+                            removed: vec![(from..line.content_end, Cause::Rule(r))],
+                        });
+                        fate[i] = Fate::Edited(edits.len() as u32 - 1);
+                        cut_from(page, &mut fate, i + 1, Cause::Rule(r));
+                        limit = i + 1;
+                    }
+                    break 'scan;
+                }
+            }
+        }
+    }
+
+    // Pass 2: blocks.
+    if !block_hit.is_empty() {
+        let mut i = 0;
+        while i < limit {
+            let r = block_hit[i];
+            if r != NONE && fate[i] == Fate::Kept {
+                if let Step::Block(p) = &rs.rules[r as usize].step {
+                    let last = block_extent(page, i, limit, p);
+                    for f in &mut fate[i..=last] {
+                        *f = Fate::Removed(Cause::Rule(r));
+                    }
+                    i = last + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+
+    // Pass 3: dropped lines.
+    for (i, &r) in drop_hit.iter().enumerate().take(limit) {
+        if r != NONE && fate[i] == Fate::Kept {
+            fate[i] = Fate::Removed(Cause::Rule(r));
+        }
+    }
+
+    // Pass 4: repeats.
+    for (r, rule) in rs.rules.iter().enumerate() {
+        if let Step::Repeat(p) = &rule.step {
+            if active[r] {
+                repeat(page, &mut fate, limit, p, Cause::Rule(r as u32));
+            }
+        }
+    }
+
+    // Pass 5: strip spans from kept lines.
+    if rs
+        .spans
+        .each
+        .iter()
+        .any(|(r, _)| active[*r as usize] && matches!(rs.rules[*r as usize].step, Step::Strip))
+    {
+        for (i, f) in fate.iter_mut().enumerate().take(limit) {
+            if *f != Fate::Kept {
+                continue;
+            }
+            let t = page.trimmed(i);
+            if t.is_empty() || !rs.spans.maybe(t) {
+                continue;
+            }
+            if let Some(new) = strip(rs, page, i, active, &mut edits) {
+                *f = new;
+            }
+        }
+    }
+
+    layout(page, &mut fate);
+    Outcome::new(page, fate, edits)
+}
+
+fn cut_from(page: &Page<'_>, fate: &mut [Fate], from: usize, c: Cause) {
+    for f in &mut fate[from..page.len()] {
+        *f = Fate::Removed(c);
+    }
+}
+
+/// Index of the last line of the block that starts at `start`.
+fn block_extent(page: &Page<'_>, start: usize, limit: usize, p: &BlockParams) -> usize {
+    let mut last = start;
+    let mut gap = 0;
+    let mut j = start + 1;
+    while j < limit && j - start < p.max_lines {
+        let t = page.trimmed(j);
+        if t.is_empty() {
+            // A block closed by `end` alone runs over blank lines too.
+            if p.skip_blank || p.while_.is_none() {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        if p.end.as_ref().is_some_and(|e| e.is_match(t)) {
+            return j;
+        }
+        match &p.while_ {
+            Some(w) if w.is_match(t) => {
+                last = j;
+                gap = 0;
+            }
+            // With only an `end`, everything up to it belongs to the block.
+            None => {}
+            Some(_) => {
+                gap += 1;
+                if gap > p.max_gap {
+                    break;
+                }
+            }
+        }
+        j += 1;
+    }
+    last
+}
+
+/// Remove lines (trimmed, at least `min_chars` long) that come again within `within`
+/// non-blank kept lines, with all their copies and, if asked, what stands between.
+fn repeat(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RepeatParams, c: Cause) {
+    let kept: Vec<usize> = (0..limit)
+        .filter(|&i| fate[i] == Fate::Kept && !page.is_blank(i))
+        .collect();
+    for a in 0..kept.len() {
+        if fate[kept[a]] != Fate::Kept {
+            continue;
+        }
+        let text = page.trimmed(kept[a]);
+        if text.len() < p.min_chars {
+            continue;
+        }
+        let mut last = a;
+        let mut b = a + 1;
+        while b < kept.len() && b - last <= p.within {
+            if fate[kept[b]] == Fate::Kept && page.trimmed(kept[b]) == text {
+                if p.drop_between {
+                    for f in &mut fate[kept[last] + 1..kept[b]] {
+                        if *f == Fate::Kept {
+                            *f = Fate::Removed(c);
+                        }
+                    }
+                }
+                fate[kept[last]] = Fate::Removed(c);
+                fate[kept[b]] = Fate::Removed(c);
+                last = b;
+            }
+            b += 1;
+        }
+    }
+}
+
+/// Cut the spans of active strip rules out of line `i`. Returns the line's new fate, or
+/// `None` when nothing matched.
+fn strip(rs: &RuleSet, page: &Page<'_>, i: usize, active: &[bool], edits: &mut Vec<Edit>) -> Option<Fate> {
+    let t = page.trimmed(i);
+    let base = page.trimmed_range(i).start;
+    let mut spans: Vec<(Range<usize>, Cause)> = Vec::new();
+    for (r, re) in &rs.spans.each {
+        if !active[*r as usize] || !matches!(rs.rules[*r as usize].step, Step::Strip) {
+            continue;
+        }
+        for m in re.find_iter(t) {
+            if !m.is_empty() {
+                spans.push((m.range(), Cause::Rule(*r)));
+            }
+        }
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut merged: Vec<(Range<usize>, Cause)> = Vec::new();
+    for (r, c) in spans {
+        match merged.last_mut() {
+            Some((last, _)) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push((r, c)),
+        }
+    }
+    // Swallow the white space a span leaves at either end of the line.
+    if let Some((first, _)) = merged.first_mut() {
+        if trim(&t[..first.start]).is_empty() {
+            first.start = 0;
+            first.end += t[first.end..].len() - trim_start(&t[first.end..]).len();
+        }
+    }
+    if let Some((last, _)) = merged.last_mut() {
+        if trim(&t[last.end..]).is_empty() {
+            last.end = t.len();
+            last.start -= t[..last.start].len() - trim_end(&t[..last.start]).len();
+        }
+    }
+    let first = merged[0].1;
+    if merged.len() == 1 && merged[0].0 == (0..t.len()) {
+        return Some(Fate::Removed(first));
+    }
+    let line = page.lines()[i];
+    let removed = merged
+        .into_iter()
+        .map(|(r, c)| {
+            let end = if r.end == t.len() {
+                line.content_end
+            } else {
+                base + r.end
+            };
+            (base + r.start..end, c)
+        })
+        .collect();
+    edits.push(Edit { line: i, removed });
+    Some(Fate::Edited(edits.len() as u32 - 1))
+}
+
+fn trim_start(b: &[u8]) -> &[u8] {
+    let t = trim(b);
+    &b[t.as_ptr() as usize - b.as_ptr() as usize..]
+}
+
+fn trim_end(b: &[u8]) -> &[u8] {
+    let t = trim(b);
+    &b[..t.as_ptr() as usize - b.as_ptr() as usize + t.len()]
+}
+
+/// Collapse blank-line runs to their first line and drop leading and trailing blank
+/// lines. Blank means empty or white space only.
+fn layout(page: &Page<'_>, fate: &mut [Fate]) {
+    // Edited lines always keep some text, so they count as non-blank.
+    let mut seen_text = false;
+    let mut pending: Option<usize> = None;
+    for (i, f) in fate.iter_mut().enumerate() {
+        match *f {
+            Fate::Removed(_) => {}
+            Fate::Edited(_) => {
+                seen_text = true;
+                pending = None;
+            }
+            Fate::Kept if page.is_blank(i) => {
+                if seen_text && pending.is_none() {
+                    pending = Some(i);
+                } else {
+                    *f = Fate::Removed(Cause::Layout);
+                }
+            }
+            Fate::Kept => {
+                seen_text = true;
+                pending = None;
+            }
+        }
+    }
+    if let Some(p) = pending {
+        fate[p] = Fate::Removed(Cause::Layout);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{load, Page, Source};
+
+    fn clean(rules: &str, input: &[u8]) -> Vec<u8> {
+        let rs = load(&[Source::new("t.toml", rules)]).unwrap();
+        rs.clean(input, None)
+    }
+
+    fn rule(kind_and_fields: &str) -> String {
+        format!("[[rule]]\nid = \"t/r\"\nwhy = \"w\"\n{kind_and_fields}\n")
+    }
+
+    #[test]
+    fn no_rules_only_layout() {
+        let rs = load(&[]).unwrap();
+        assert_eq!(rs.clean(b"", None), b"");
+        assert_eq!(rs.clean(b"\n\n", None), b"");
+        assert_eq!(rs.clean(b"\n\na\n\n\n\nb", None), b"a\n\nb\n");
+        assert_eq!(rs.clean(b"a\r\n \r\n\t\r\nb\r\n", None), b"a\r\n \r\nb\r\n");
+    }
+
+    #[test]
+    fn drop_literal_and_pattern_lines_keep_crlf_and_bad_utf8() {
+        let r = rule("kind = \"drop\"\nlines = [\"Advertising\"]\npatterns = ['\\d\\d:\\d\\d']");
+        let got = clean(
+            &r,
+            b"A\xFF line\r\n  Advertising \r\n19:04\r\nThe alert at 23:14 rang.\r\nend",
+        );
+        assert_eq!(got, b"A\xFF line\r\nThe alert at 23:14 rang.\r\nend\r\n");
+    }
+
+    #[test]
+    fn strip_span_keeps_rest_of_line() {
+        let r = rule("kind = \"strip\"\nspans = ['Transcript provided by NPR\\.']");
+        assert_eq!(clean(&r, b"Thanks. Transcript provided by NPR.\nx\n"), b"Thanks.\nx\n");
+        assert_eq!(clean(&r, b"Transcript provided by NPR.  Next.\n"), b"Next.\n");
+        assert_eq!(clean(&r, b"  Transcript provided by NPR.\nx\n"), b"x\n");
+    }
+
+    #[test]
+    fn cut_by_line_and_by_span() {
+        let r = rule("kind = \"cut\"\nlines = [\"MORE ABOUT\"]\nspans = ['Copyright NPR\\.']");
+        assert_eq!(clean(&r, b"a\nMORE ABOUT\nb\nc"), b"a\n");
+        assert_eq!(clean(&r, b"a\nbye. Copyright NPR. more\nbio\n"), b"a\nbye.\n");
+        assert_eq!(clean(&r, b"a\nCopyright NPR.\nbio\n"), b"a\n");
+    }
+
+    #[test]
+    fn block_while_gap_and_end() {
+        let r = rule("kind = \"block\"\nlines = [\"LATEST\"]\nwhile = ['\\d\\d:\\d\\d']\nmax-gap = 1");
+        assert_eq!(
+            clean(&r, b"a\nLATEST\nh1\n10:00\nh2\n11:00\nkeep me\nand me\n"),
+            b"a\nkeep me\nand me\n"
+        );
+        let r = rule("kind = \"block\"\nlines = [\"BEGIN\"]\nend = ['END']");
+        assert_eq!(clean(&r, b"a\nBEGIN\nx\n\ny\nEND\nb\n"), b"a\nb\n");
+        // No end within reach: only the start line goes.
+        assert_eq!(clean(&r, b"a\nBEGIN\nx\n"), b"a\nx\n");
+        let r = rule("kind = \"block\"\nlines = [\"S\"]\nwhile = ['• .*']");
+        assert_eq!(clean(&r, b"S\n\xe2\x80\xa2 a\n\n\xe2\x80\xa2 b\n"), b"\xe2\x80\xa2 b\n");
+        let r = rule("kind = \"block\"\nlines = [\"S\"]\nwhile = ['• .*']\nskip-blank = true");
+        assert_eq!(clean(&r, b"S\n\xe2\x80\xa2 a\n\n\xe2\x80\xa2 b\nz\n"), b"z\n");
+    }
+
+    #[test]
+    fn repeat_removes_copies_and_between() {
+        let r = rule("kind = \"repeat\"\nwithin = 2\ndrop-between = true\nmin-chars = 5");
+        assert_eq!(clean(&r, b"caption text\ncredit\ncaption text\nbody\n"), b"body\n");
+        // Too far apart: kept.
+        assert_eq!(
+            clean(&r, b"caption text\n1\n2\n3\ncaption text\n"),
+            b"caption text\n1\n2\n3\ncaption text\n"
+        );
+        // Too short: kept.
+        assert_eq!(clean(&r, b"Yes.\nNo.\nYes.\n"), b"Yes.\nNo.\nYes.\n");
+    }
+
+    #[test]
+    fn outcome_records_each_removal() {
+        let rs = load(&[Source::new("t.toml", rule("kind = \"drop\"\nlines = [\"x\"]"))]).unwrap();
+        let page = Page::new(b"x\nx\n\na\n");
+        let o = rs.apply(&page, None);
+        let got: Vec<_> = o
+            .removals()
+            .iter()
+            .map(|r| (rs.cause_id(r.cause).to_owned(), r.lines.clone(), r.bytes.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("t/r".to_owned(), 0..2, 0..4), ("layout".to_owned(), 2..3, 4..5)]
+        );
+    }
+
+    #[test]
+    fn site_rules_need_host_or_detect() {
+        let src = "[site]\nhosts = [\"npr.org\"]\ndetect = ['^Play Live Radio$']\n".to_owned()
+            + &rule("kind = \"drop\"\nlines = [\"Ad\"]");
+        let rs = load(&[Source::new("s.toml", src)]).unwrap();
+        assert_eq!(rs.clean(b"Ad\nx\n", None), b"Ad\nx\n");
+        assert_eq!(rs.clean(b"Ad\nx\n", Some("https://www.npr.org/a")), b"x\n");
+        assert_eq!(rs.clean(b"Ad\nx\n", Some("https://example.com/")), b"Ad\nx\n");
+        assert_eq!(
+            rs.clean(b"Play Live Radio\r\nAd\r\nx\r\n", None),
+            b"Play Live Radio\r\nx\r\n"
+        );
+    }
+}

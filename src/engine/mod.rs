@@ -1,0 +1,203 @@
+//! The rule engine: compiled rules applied to one page's bytes.
+//!
+//! `page` indexes lines, `compile` builds the matchers (and is the only place that builds
+//! regexes), `select` decides which site rules apply to a page, `apply` runs the rule
+//! kinds and `outcome` records every removal and renders the cleaned bytes. No I/O here:
+//! bytes in, an [`Outcome`] out.
+
+mod apply;
+pub mod compile;
+mod outcome;
+pub mod page;
+mod select;
+
+use regex::bytes::Regex;
+
+pub use compile::REGEX_SIZE_LIMIT;
+pub use outcome::{Cause, Edit, Outcome, Removal};
+pub use page::Page;
+
+use crate::rules::{self, ExampleSpec, LoadError, Source};
+
+/// Load, validate and compile rule files. Ids must be unique across all of them.
+pub fn load(sources: &[Source]) -> Result<RuleSet, LoadError> {
+    let files = sources.iter().map(rules::parse_source).collect::<Result<Vec<_>, _>>()?;
+    compile::compile(files)
+}
+
+/// A compiled, immutable rule set. Build it once per run and share it across threads.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub(crate) triggers: compile::LineMatcher,
+    pub(crate) spans: compile::SpanMatcher,
+    pub(crate) sites: Vec<Site>,
+    pub(crate) rules: Vec<RuleInfo>,
+}
+
+/// A compiled `[site]` table.
+#[derive(Debug)]
+pub struct Site {
+    /// Site name.
+    pub name: String,
+    /// File it came from.
+    pub file: String,
+    /// Host names.
+    pub hosts: Vec<String>,
+    pub(crate) detect: Option<Regex>,
+}
+
+/// What the engine knows about one rule.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// Unique id.
+    pub id: String,
+    /// One-line reason.
+    pub why: String,
+    /// Kind name (`drop`, `strip`, `cut`, `block`, `repeat`).
+    pub kind: &'static str,
+    /// Rule file it came from.
+    pub file: String,
+    /// Line of its `id` in that file.
+    pub line: usize,
+    /// Index of its site in [`RuleSet::sites`], `None` for generic rules.
+    pub site: Option<usize>,
+    /// Worked examples.
+    pub examples: Vec<ExampleSpec>,
+    pub(crate) step: Step,
+}
+
+#[derive(Debug)]
+pub(crate) enum Step {
+    Drop,
+    Strip,
+    Cut,
+    Block(BlockParams),
+    Repeat(RepeatParams),
+}
+
+#[derive(Debug)]
+pub(crate) struct BlockParams {
+    pub(crate) while_: Option<Regex>,
+    pub(crate) end: Option<Regex>,
+    pub(crate) max_gap: usize,
+    pub(crate) max_lines: usize,
+    pub(crate) skip_blank: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct RepeatParams {
+    pub(crate) within: usize,
+    pub(crate) drop_between: bool,
+    pub(crate) min_chars: usize,
+}
+
+/// A failed worked example.
+#[derive(Debug, Clone)]
+pub struct ExampleFailure {
+    /// Rule id.
+    pub rule: String,
+    /// Where the example is written.
+    pub pos: rules::Pos,
+    /// `missing` (noise kept: the output has more than expected) or `noisy` (article
+    /// removed: the output lacks expected text), or `wrong` for anything else.
+    pub status: &'static str,
+    /// Expected output.
+    pub expected: String,
+    /// Actual output.
+    pub actual: String,
+}
+
+impl RuleSet {
+    /// All rules, in precedence order. A [`Cause::Rule`] indexes this slice.
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.rules
+    }
+
+    /// All sites.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// The id a cause is reported under (`layout` for layout normalisation).
+    pub fn cause_id(&self, c: Cause) -> &str {
+        match c {
+            Cause::Rule(i) => &self.rules[i as usize].id,
+            Cause::Layout => "layout",
+        }
+    }
+
+    /// The one-line reason for a cause.
+    pub fn cause_why(&self, c: Cause) -> &str {
+        match c {
+            Cause::Rule(i) => &self.rules[i as usize].why,
+            Cause::Layout => "blank-line runs collapse to one; no leading or trailing blank lines",
+        }
+    }
+
+    /// Clean one page: select the rules that apply (generic rules, plus site rules whose
+    /// `hosts` match `url` or whose `detect` patterns match the text), apply them, and
+    /// return the record of what was removed. Render it with [`Outcome::render`].
+    ///
+    /// ```
+    /// let rules = clean::load(&[clean::Source::new("my.toml", r#"
+    ///     [[rule]]
+    ///     id = "my/ads"
+    ///     why = "ad slot label"
+    ///     kind = "drop"
+    ///     lines = ["Advertising"]
+    /// "#)]).unwrap();
+    /// let page = clean::Page::new(b"Headline\n\nAdvertising\n\nText.\n");
+    /// let outcome = rules.apply(&page, None);
+    /// assert_eq!(outcome.render(&page), b"Headline\n\nText.\n");
+    /// assert_eq!(rules.cause_id(outcome.removals()[0].cause), "my/ads");
+    /// ```
+    pub fn apply(&self, page: &Page<'_>, url: Option<&str>) -> Outcome {
+        let active = self.select(page, url);
+        self.apply_active(page, &active)
+    }
+
+    /// Clean with an explicit choice of rules: `active[i]` switches rule `i` on.
+    pub fn apply_active(&self, page: &Page<'_>, active: &[bool]) -> Outcome {
+        apply::apply(self, page, active)
+    }
+
+    /// Clean `bytes` and return the cleaned bytes (convenience over [`RuleSet::apply`]).
+    pub fn clean(&self, bytes: &[u8], url: Option<&str>) -> Vec<u8> {
+        let page = Page::new(bytes);
+        self.apply(&page, url).render(&page)
+    }
+
+    /// Run every rule's worked examples, each with that rule alone (plus layout
+    /// normalisation), and return the failures.
+    pub fn check_examples(&self) -> (usize, Vec<ExampleFailure>) {
+        let mut run = 0;
+        let mut failures = Vec::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            let mut active = vec![false; self.rules.len()];
+            active[i] = true;
+            for ex in &r.examples {
+                run += 1;
+                let page = Page::new(ex.input.as_bytes());
+                let got = self.apply_active(&page, &active).render(&page);
+                let got = String::from_utf8_lossy(&got).into_owned();
+                if got != ex.output {
+                    let status = if got.contains(ex.output.trim()) {
+                        "missing"
+                    } else if ex.output.contains(got.trim()) {
+                        "noisy"
+                    } else {
+                        "wrong"
+                    };
+                    failures.push(ExampleFailure {
+                        rule: r.id.clone(),
+                        pos: ex.pos.clone(),
+                        status,
+                        expected: ex.output.clone(),
+                        actual: got,
+                    });
+                }
+            }
+        }
+        (run, failures)
+    }
+}

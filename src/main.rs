@@ -1,0 +1,7 @@
+//! The `clean` binary: see `cli`.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,413 @@
+//! Parse one rule file and validate it into a [`FileSpec`].
+//!
+//! All checks that need no compiled regex live here: required fields, fields that the
+//! rule's kind does not take, id shape, numeric ranges. Every error carries the file,
+//! line:column and, where known, the rule id.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use super::raw::{RawFile, RawRule, RawSite};
+use super::{ExampleSpec, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, Pos, RuleSpec, SiteSpec, Source};
+
+/// Parse and validate one rule file.
+pub fn parse_source(src: &Source) -> Result<FileSpec, LoadError> {
+    let file: Arc<str> = Arc::from(src.name.as_str());
+    let at = |span: Range<usize>| pos_at(&file, &src.text, span.start);
+    let raw: RawFile = toml::from_str(&src.text).map_err(|e| {
+        let off = e.span().map_or(0, |s| s.start);
+        let message = e.message().trim().replace('\n', " ");
+        LoadError::new(at(off..off), rule_id_before(&src.text, off).as_deref(), message)
+    })?;
+
+    let site = raw.site.map(|s| site_spec(&file, &src.name, s, &at)).transpose()?;
+    let mut rules = Vec::with_capacity(raw.rule.len());
+    for r in raw.rule {
+        rules.push(rule_spec(r, &at)?);
+    }
+    Ok(FileSpec { file, site, rules })
+}
+
+fn site_spec(
+    file: &Arc<str>,
+    name: &str,
+    s: Spanned<RawSite>,
+    at: &impl Fn(Range<usize>) -> Pos,
+) -> Result<SiteSpec, LoadError> {
+    let span = s.span();
+    let s = s.into_inner();
+    if s.hosts.is_empty() && s.detect.is_empty() {
+        return Err(LoadError::new(
+            at(span),
+            None,
+            "[site] needs `hosts` or `detect`, or it would never apply (leave out [site] for generic rules)",
+        ));
+    }
+    let site_name = match s.name {
+        Some(n) => n.into_inner(),
+        None => std::path::Path::new(name)
+            .file_stem()
+            .map_or_else(|| name.to_owned(), |s| s.to_string_lossy().into_owned()),
+    };
+    let mut hosts = Vec::new();
+    for h in s.hosts {
+        let span = h.span();
+        let h = h.into_inner().trim().trim_end_matches('.').to_ascii_lowercase();
+        if h.is_empty() || h.contains(['/', ':', ' ']) {
+            return Err(LoadError::new(
+                at(span),
+                None,
+                format!("host `{h}` is not a bare domain name like `npr.org`"),
+            ));
+        }
+        hosts.push(h);
+    }
+    Ok(SiteSpec {
+        name: site_name,
+        file: file.clone(),
+        hosts,
+        detect: patterns(Some(s.detect), at),
+    })
+}
+
+/// Field names a kind accepts beyond `id`, `why`, `kind` and `examples`.
+fn allowed(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "drop" => &["lines", "patterns"],
+        "strip" => &["spans"],
+        "cut" => &["lines", "patterns", "spans"],
+        "block" => &[
+            "lines",
+            "patterns",
+            "while",
+            "end",
+            "max-gap",
+            "max-lines",
+            "skip-blank",
+        ],
+        "repeat" => &["within", "drop-between", "min-chars"],
+        _ => return None,
+    })
+}
+
+const KINDS: &str = "drop, strip, cut, block, repeat";
+
+fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, LoadError> {
+    let id_span = r.id.span();
+    let id = r.id.get_ref().clone();
+    let pos = at(id_span.clone());
+    let err = |span: Range<usize>, msg: String| Err(LoadError::new(at(span), Some(&id), msg));
+
+    if !valid_id(&id) {
+        return err(
+            id_span,
+            format!(
+                "rule id `{id}` must look like `site/kebab-slug` (lower-case letters, digits, `-`, one or more `/`)"
+            ),
+        );
+    }
+    let why = match &r.why {
+        None => {
+            return err(
+                id_span,
+                "missing field `why`: say in one line why the matched text is noise".into(),
+            )
+        }
+        Some(w) if w.get_ref().trim().is_empty() => return err(w.span(), "`why` is empty".into()),
+        Some(w) if w.get_ref().trim().contains('\n') => return err(w.span(), "`why` must be one line".into()),
+        Some(w) => w.get_ref().trim().to_owned(),
+    };
+    let Some(kind) = &r.kind else {
+        return err(id_span, format!("missing field `kind` (one of {KINDS})"));
+    };
+    let kind_span = kind.span();
+    let kind_name = kind.get_ref().as_str();
+    let Some(ok_fields) = allowed(kind_name) else {
+        return err(
+            kind_span,
+            format!("unknown kind `{kind_name}`, expected one of {KINDS}"),
+        );
+    };
+
+    // Which optional fields are present, with their spans, for the "not allowed" check.
+    let present: [(&str, Option<Range<usize>>); 10] = [
+        ("lines", r.lines.as_ref().map(Spanned::span)),
+        ("patterns", r.patterns.as_ref().map(Spanned::span)),
+        ("spans", r.spans.as_ref().map(Spanned::span)),
+        ("while", r.while_.as_ref().map(Spanned::span)),
+        ("end", r.end.as_ref().map(Spanned::span)),
+        ("max-gap", r.max_gap.as_ref().map(Spanned::span)),
+        ("max-lines", r.max_lines.as_ref().map(Spanned::span)),
+        ("skip-blank", r.skip_blank.as_ref().map(Spanned::span)),
+        ("within", r.within.as_ref().map(Spanned::span)),
+        ("drop-between", r.drop_between.as_ref().map(Spanned::span)),
+    ];
+    for (name, span) in present
+        .iter()
+        .chain(std::iter::once(&("min-chars", r.min_chars.as_ref().map(Spanned::span))))
+    {
+        if let Some(span) = span {
+            if !ok_fields.contains(name) {
+                return err(
+                    span.clone(),
+                    format!(
+                        "field `{name}` does not apply to kind `{kind_name}` (it takes: {})",
+                        ok_fields.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    let trigger = LineSpec {
+        lines: literals(r.lines),
+        patterns: patterns(r.patterns.map(Spanned::into_inner), at),
+    };
+    let spans = patterns(r.spans.map(Spanned::into_inner), at);
+    let count = |v: &Option<Spanned<i64>>, name: &str, default: usize, min: i64| -> Result<usize, LoadError> {
+        match v {
+            None => Ok(default),
+            Some(n) if *n.get_ref() < min || *n.get_ref() > 1_000_000 => Err(LoadError::new(
+                at(n.span()),
+                Some(&id),
+                format!("`{name}` must be between {min} and 1000000"),
+            )),
+            Some(n) => Ok(*n.get_ref() as usize),
+        }
+    };
+
+    let kind = match kind_name {
+        "drop" => {
+            if trigger.is_empty() {
+                return err(kind_span, "a `drop` rule needs `lines` or `patterns`".into());
+            }
+            KindSpec::Drop { trigger }
+        }
+        "strip" => {
+            if spans.is_empty() {
+                return err(kind_span, "a `strip` rule needs `spans`".into());
+            }
+            KindSpec::Strip { spans }
+        }
+        "cut" => {
+            if trigger.is_empty() && spans.is_empty() {
+                return err(kind_span, "a `cut` rule needs `lines`, `patterns` or `spans`".into());
+            }
+            KindSpec::Cut { trigger, spans }
+        }
+        "block" => {
+            let while_ = patterns(r.while_.map(Spanned::into_inner), at);
+            let end = patterns(r.end.map(Spanned::into_inner), at);
+            if trigger.is_empty() {
+                return err(
+                    kind_span,
+                    "a `block` rule needs start lines: `lines` or `patterns`".into(),
+                );
+            }
+            if while_.is_empty() && end.is_empty() {
+                return err(
+                    kind_span,
+                    "a `block` rule needs `while` or `end` (without them it is a `drop`)".into(),
+                );
+            }
+            KindSpec::Block {
+                trigger,
+                while_,
+                end,
+                max_gap: count(&r.max_gap, "max-gap", 0, 0)?,
+                max_lines: count(&r.max_lines, "max-lines", 100, 2)?,
+                skip_blank: r.skip_blank.is_some_and(Spanned::into_inner),
+            }
+        }
+        "repeat" => KindSpec::Repeat {
+            within: count(&r.within, "within", 3, 1)?,
+            drop_between: r.drop_between.is_some_and(Spanned::into_inner),
+            min_chars: count(&r.min_chars, "min-chars", 1, 1)?,
+        },
+        _ => unreachable!("checked by allowed()"),
+    };
+
+    let examples = r
+        .examples
+        .into_iter()
+        .map(|e| {
+            let pos = at(e.span());
+            let e = e.into_inner();
+            ExampleSpec {
+                input: e.input,
+                output: e.output,
+                pos,
+            }
+        })
+        .collect();
+    Ok(RuleSpec {
+        id,
+        why,
+        kind,
+        pos,
+        site: None,
+        examples,
+    })
+}
+
+fn literals(v: Option<Spanned<Vec<Spanned<String>>>>) -> Vec<String> {
+    v.map(Spanned::into_inner)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.into_inner().trim().to_owned())
+        .collect()
+}
+
+fn patterns(v: Option<Vec<Spanned<String>>>, at: &impl Fn(Range<usize>) -> Pos) -> Vec<PatternSpec> {
+    v.unwrap_or_default()
+        .into_iter()
+        .map(|s| PatternSpec {
+            pos: at(s.span()),
+            text: s.into_inner(),
+        })
+        .collect()
+}
+
+/// `namespace/slug[/more]`, lower-case kebab segments.
+fn valid_id(id: &str) -> bool {
+    let mut parts = 0;
+    for seg in id.split('/') {
+        let ok = !seg.is_empty()
+            && seg
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || b == b'.')
+            && !seg.starts_with('-');
+        if !ok {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 2
+}
+
+/// 1-based line and column (in characters) of byte offset `off` in `text`.
+pub(crate) fn pos_at(file: &Arc<str>, text: &str, off: usize) -> Pos {
+    let off = off.min(text.len());
+    let off = (0..=off).rev().find(|&o| text.is_char_boundary(o)).unwrap_or(0);
+    let before = &text[..off];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    Pos {
+        file: file.clone(),
+        line,
+        col,
+    }
+}
+
+/// The `id` of the `[[rule]]` table that contains byte offset `off`, found by reading the
+/// text (used when TOML deserialisation fails and no typed rule exists yet).
+fn rule_id_before(text: &str, off: usize) -> Option<String> {
+    let off = off.min(text.len());
+    let mut start = None;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        if pos > off {
+            break;
+        }
+        let t = line.trim_start();
+        if t.starts_with("[[rule]]") {
+            start = Some(pos);
+        } else if t.starts_with('[') && !t.starts_with("[[rule.") && !t.starts_with("[rule.") {
+            start = None;
+        }
+        pos += line.len();
+    }
+    let section = &text[start?..];
+    for line in section.lines().skip(1) {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            break;
+        }
+        if let Some(rest) = t.strip_prefix("id") {
+            let rest = rest.trim_start().strip_prefix('=')?.trim();
+            let q = rest.chars().next()?;
+            if q == '"' || q == '\'' {
+                return rest[1..].split(q).next().map(str::to_owned);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<FileSpec, LoadError> {
+        parse_source(&Source::new("t.toml", text))
+    }
+
+    fn err(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn minimal_drop_rule() {
+        let f = parse("[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\" Advertising \"]\n").unwrap();
+        assert_eq!(f.rules[0].id, "x/y");
+        match &f.rules[0].kind {
+            KindSpec::Drop { trigger } => assert_eq!(trigger.lines, vec!["Advertising"]),
+            k => panic!("{k:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_field_names_position_and_rule() {
+        let e = err("[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\"a\"]\nlinez = 1\n");
+        assert!(e.starts_with("t.toml:6:1: unknown field `linez`"), "{e}");
+        assert!(e.ends_with("(rule x/y)"), "{e}");
+    }
+
+    #[test]
+    fn missing_why_names_rule() {
+        let e = err("[[rule]]\nid = \"x/y\"\nkind = \"drop\"\nlines = [\"a\"]\n");
+        assert_eq!(
+            e,
+            "t.toml:2:6: missing field `why`: say in one line why the matched text is noise (rule x/y)"
+        );
+    }
+
+    #[test]
+    fn field_of_another_kind_is_rejected() {
+        let e = err("[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\"a\"]\nwithin = 2\n");
+        assert!(
+            e.starts_with("t.toml:6:10: field `within` does not apply to kind `drop`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_id_and_unknown_kind() {
+        assert!(
+            err("[[rule]]\nid = \"Bad Id\"\nwhy = \"w\"\nkind = \"drop\"\nlines=[\"a\"]\n").contains("must look like")
+        );
+        assert!(err("[[rule]]\nid = \"a/b\"\nwhy = \"w\"\nkind = \"zap\"\n").contains("unknown kind `zap`"));
+    }
+
+    #[test]
+    fn toml_syntax_error_has_position() {
+        let e = err("[[rule]]\nid = \"a/b\"\nwhy = \"w\nkind = \"drop\"\n");
+        assert!(e.starts_with("t.toml:3:"), "{e}");
+    }
+
+    #[test]
+    fn pos_counts_characters() {
+        let f: Arc<str> = Arc::from("f");
+        assert_eq!(
+            pos_at(&f, "ab\nçd", 5),
+            Pos {
+                file: f.clone(),
+                line: 2,
+                col: 2
+            }
+        );
+    }
+}

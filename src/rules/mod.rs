@@ -1,0 +1,243 @@
+//! Rule files: from TOML text to validated rule specifications.
+//!
+//! `raw` is the serde shape, `load` checks it and produces [`RuleSpec`]s, `embedded` holds
+//! the default rule files baked into the binary. Nothing here opens files or compiles
+//! regexes: callers hand in [`Source`]s (name + text) and `engine::compile` builds the
+//! matchers, so a bad pattern is still reported with this module's positions.
+
+mod embedded;
+mod load;
+pub mod raw;
+
+use std::fmt;
+use std::sync::Arc;
+
+pub use embedded::embedded_sources;
+pub use load::parse_source;
+
+/// A rule file's text and the name errors should call it by (usually its path).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Display name, e.g. `rules/npr.toml`.
+    pub name: String,
+    /// The TOML text.
+    pub text: String,
+}
+
+impl Source {
+    /// A source from a name and its text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// A place in a rule file (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pos {
+    /// The source's display name.
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// Why a rule file was rejected: where, which rule, and what is wrong.
+///
+/// Displays as `<file>:<line>:<col>: <what> (rule <id>)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadError {
+    /// Where the problem is.
+    pub pos: Pos,
+    /// The rule it belongs to, when known.
+    pub rule: Option<String>,
+    /// What is wrong, in one line.
+    pub message: String,
+}
+
+impl LoadError {
+    pub(crate) fn new(pos: Pos, rule: Option<&str>, message: impl Into<String>) -> Self {
+        LoadError {
+            pos,
+            rule: rule.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pos, self.message)?;
+        if let Some(r) = &self.rule {
+            write!(f, " (rule {r})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A regex as written, with where it was written.
+#[derive(Debug, Clone)]
+pub struct PatternSpec {
+    /// The regex source.
+    pub text: String,
+    /// Its position in the rule file.
+    pub pos: Pos,
+}
+
+/// Lines that trigger a rule: literal lines and whole-line regexes.
+#[derive(Debug, Clone, Default)]
+pub struct LineSpec {
+    /// Literal lines, compared after trimming.
+    pub lines: Vec<String>,
+    /// Whole-line regexes.
+    pub patterns: Vec<PatternSpec>,
+}
+
+impl LineSpec {
+    /// True when neither literals nor patterns are given.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.patterns.is_empty()
+    }
+}
+
+/// What a rule does, with its kind's parameters.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum KindSpec {
+    /// Remove every line that matches.
+    Drop {
+        /// The lines to remove.
+        trigger: LineSpec,
+    },
+    /// Remove matching spans inside lines and keep the rest of the line.
+    Strip {
+        /// The spans to remove.
+        spans: Vec<PatternSpec>,
+    },
+    /// Remove from the first marker (a whole line, or a span inside a line) to the end of
+    /// the page.
+    Cut {
+        /// Marker lines.
+        trigger: LineSpec,
+        /// Marker spans: the line is kept up to the span.
+        spans: Vec<PatternSpec>,
+    },
+    /// Remove a start line and the lines that continue it.
+    Block {
+        /// Start lines.
+        trigger: LineSpec,
+        /// Continuation lines.
+        while_: Vec<PatternSpec>,
+        /// End line (included in the block).
+        end: Vec<PatternSpec>,
+        /// Non-continuing lines tolerated in a row before a continuing one.
+        max_gap: usize,
+        /// Most lines in one block.
+        max_lines: usize,
+        /// Blank lines do not end the block.
+        skip_blank: bool,
+    },
+    /// Remove a line that appears again within a few lines, with its copies.
+    Repeat {
+        /// Window, in non-blank lines.
+        within: usize,
+        /// Also remove what stands between the copies.
+        drop_between: bool,
+        /// Shortest line considered, in bytes.
+        min_chars: usize,
+    },
+}
+
+impl KindSpec {
+    /// The kind's name as written in rule files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            KindSpec::Drop { .. } => "drop",
+            KindSpec::Strip { .. } => "strip",
+            KindSpec::Cut { .. } => "cut",
+            KindSpec::Block { .. } => "block",
+            KindSpec::Repeat { .. } => "repeat",
+        }
+    }
+}
+
+/// A worked example: input and the output the rule alone must give.
+#[derive(Debug, Clone)]
+pub struct ExampleSpec {
+    /// Page text before cleaning.
+    pub input: String,
+    /// Expected output.
+    pub output: String,
+    /// Where the example is written.
+    pub pos: Pos,
+}
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct RuleSpec {
+    /// Unique id.
+    pub id: String,
+    /// One-line reason.
+    pub why: String,
+    /// What it does.
+    pub kind: KindSpec,
+    /// Where its `id` is written.
+    pub pos: Pos,
+    /// Index into [`FileSpec::site`]'s owner list, `None` for generic rules.
+    pub site: Option<usize>,
+    /// Worked examples.
+    pub examples: Vec<ExampleSpec>,
+}
+
+/// A validated `[site]` table.
+#[derive(Debug, Clone)]
+pub struct SiteSpec {
+    /// Site name (the file stem when not given).
+    pub name: String,
+    /// The file it came from.
+    pub file: Arc<str>,
+    /// Host names, lower case.
+    pub hosts: Vec<String>,
+    /// Detection regexes.
+    pub detect: Vec<PatternSpec>,
+}
+
+/// A validated rule file.
+#[derive(Debug, Clone)]
+pub struct FileSpec {
+    /// The file's display name.
+    pub file: Arc<str>,
+    /// Its `[site]`, if any.
+    pub site: Option<SiteSpec>,
+    /// Its rules, in order (their `site` is `None` here; the loader sets it).
+    pub rules: Vec<RuleSpec>,
+}
+
+/// Check that rule ids are unique across files; the error names both places.
+pub fn check_unique_ids(files: &[FileSpec]) -> Result<(), LoadError> {
+    let mut seen: std::collections::HashMap<&str, &Pos> = std::collections::HashMap::new();
+    for f in files {
+        for r in &f.rules {
+            if let Some(first) = seen.insert(&r.id, &r.pos) {
+                return Err(LoadError::new(
+                    r.pos.clone(),
+                    Some(&r.id),
+                    format!("duplicate rule id `{}`: already defined at {first}", r.id),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! The serde shape of a rule file, exactly as written in TOML.
+//!
+//! Owns nothing but deserialisation: no checks beyond types and unknown keys
+//! (`deny_unknown_fields` everywhere). Every field that a later check may complain about
+//! is `Spanned`, so the error can point at its line and column. The structs are flat on
+//! purpose: `flatten` and internally tagged enums lose both spans and unknown-key errors.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A whole rule file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawFile {
+    /// When the file's rules apply; absent for generic rules, which apply to every page.
+    pub site: Option<Spanned<RawSite>>,
+    /// The rules, in order of precedence.
+    #[serde(default)]
+    pub rule: Vec<RawRule>,
+}
+
+/// The `[site]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSite {
+    /// Short name, e.g. `npr`; rule ids in the file should start with it.
+    pub name: Option<Spanned<String>>,
+    /// Domains; a page whose `--url` host is one of them (or a subdomain) gets the rules.
+    #[serde(default)]
+    pub hosts: Vec<Spanned<String>>,
+    /// Regexes searched in the page text (`^`/`$` match at line breaks); any hit applies
+    /// the rules.
+    #[serde(default)]
+    pub detect: Vec<Spanned<String>>,
+}
+
+/// One `[[rule]]` table. Which optional fields are allowed depends on `kind`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawRule {
+    /// Unique id, `namespace/kebab-slug`.
+    pub id: Spanned<String>,
+    /// One line saying why the matched text is noise.
+    pub why: Option<Spanned<String>>,
+    /// `drop`, `strip`, `cut`, `block` or `repeat`.
+    pub kind: Option<Spanned<String>>,
+    /// Whole lines, compared with the page's lines after trimming white space.
+    pub lines: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Regexes that must match a whole (trimmed) line.
+    pub patterns: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Regexes that match a span inside a line.
+    pub spans: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `block`: whole-line regexes for the lines that continue the block.
+    #[serde(rename = "while")]
+    pub while_: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `block`: whole-line regexes for the line that ends the block (included).
+    pub end: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `block`: how many non-continuing lines in a row are tolerated before a continuing one.
+    pub max_gap: Option<Spanned<i64>>,
+    /// `block`: the most lines a block may span, start line included.
+    pub max_lines: Option<Spanned<i64>>,
+    /// `block`: whether blank lines inside the block keep it going.
+    pub skip_blank: Option<Spanned<bool>>,
+    /// `repeat`: the copy must come within this many non-blank lines.
+    pub within: Option<Spanned<i64>>,
+    /// `repeat`: also remove the lines between the copies.
+    pub drop_between: Option<Spanned<bool>>,
+    /// `repeat`: ignore lines shorter than this many bytes (trimmed).
+    pub min_chars: Option<Spanned<i64>>,
+    /// Worked examples, checked by the test suite and `clean test`.
+    #[serde(default)]
+    pub examples: Vec<Spanned<RawExample>>,
+}
+
+/// One `[[rule.examples]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawExample {
+    /// Page text before cleaning.
+    pub input: String,
+    /// What the rule alone (plus layout normalisation) must leave.
+    pub output: String,
+}
