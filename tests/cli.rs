@@ -109,12 +109,18 @@ fn only_my_rules() {
     )
     .unwrap();
     let mine = mine.to_str().unwrap();
-    let out = clean(&["--no-default-rules", "--rules", mine], b"X\nAdvertising\n");
+    let out = clean(
+        &["--no-default-rules", "--rules", mine],
+        b"X\nAdvertising\n",
+    );
     assert_eq!(text(&out.stdout), "Advertising\n");
     let out = clean(&["--rules", mine], b"X\nAdvertising\nY\n");
     assert_eq!(text(&out.stdout), "Y\n");
     // A directory of rule files.
-    let out = clean(&["--no-default-rules", "--rules", dir.to_str().unwrap()], b"X\nY\n");
+    let out = clean(
+        &["--no-default-rules", "--rules", dir.to_str().unwrap()],
+        b"X\nY\n",
+    );
     assert_eq!(text(&out.stdout), "Y\n");
     let out = clean(&["--no-default-rules"], b"X\n");
     assert_eq!(out.status.code(), Some(2));
@@ -147,7 +153,11 @@ fn rules_lists_every_rule() {
     assert_eq!(out.status.code(), Some(0));
     let t = text(&out.stdout);
     assert!(t.starts_with("ID "), "{t}");
-    for id in ["generic/ad-label", "npr/player-widget", "ukrinform/related-lists"] {
+    for id in [
+        "generic/ad-label",
+        "npr/player-widget",
+        "ukrinform/related-lists",
+    ] {
         assert!(t.lines().any(|l| l.starts_with(id)), "{id} missing:\n{t}");
     }
 }

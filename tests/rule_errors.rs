@@ -21,7 +21,12 @@ fn error_for(paths: &[&std::path::Path]) -> String {
 #[test]
 fn bad_rule_files_are_rejected_with_position() {
     insta::glob!("fixtures/bad-rules/*.toml", |path| {
-        if path.file_name().unwrap().to_string_lossy().starts_with("dup-") {
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("dup-")
+        {
             return;
         }
         let msg = error_for(&[path]);

@@ -16,8 +16,11 @@ fn seeds_match_snapshots_and_expected_bytes() {
         let input = fs::read(path).unwrap();
         let got = rules.clean(&input, None);
         let name = path.file_name().unwrap();
-        let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/expected").join(name);
-        let expected = fs::read(&expected_path).unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+        let expected_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("seeds/expected")
+            .join(name);
+        let expected =
+            fs::read(&expected_path).unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
         assert!(
             got == expected,
             "{} differs from {} byte for byte:\n--- got ---\n{}",

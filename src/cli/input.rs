@@ -13,7 +13,10 @@ use clean::{load, RuleSet, Source};
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     if path == Path::new("-") {
         let mut buf = Vec::new();
-        io::stdin().lock().read_to_end(&mut buf).context("<stdin>")?;
+        io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .context("<stdin>")?;
         return Ok(buf);
     }
     fs::read(path).with_context(|| path.display().to_string())
@@ -29,10 +32,12 @@ pub fn rule_sources(args: &RuleArgs) -> Result<Vec<Source>> {
         clean::embedded_sources()
     };
     for p in &args.rules {
-        let meta = fs::metadata(p).with_context(|| format!("{}: cannot read rules", p.display()))?;
+        let meta =
+            fs::metadata(p).with_context(|| format!("{}: cannot read rules", p.display()))?;
         let files = if meta.is_dir() {
             let mut v = Vec::new();
-            toml_files(p, &mut v).with_context(|| format!("{}: cannot read rules directory", p.display()))?;
+            toml_files(p, &mut v)
+                .with_context(|| format!("{}: cannot read rules directory", p.display()))?;
             v.sort();
             if v.is_empty() {
                 anyhow::bail!("{}: no *.toml rule files in this directory", p.display());
@@ -42,7 +47,8 @@ pub fn rule_sources(args: &RuleArgs) -> Result<Vec<Source>> {
             vec![p.clone()]
         };
         for f in files {
-            let text = fs::read_to_string(&f).with_context(|| format!("{}: cannot read rules", f.display()))?;
+            let text = fs::read_to_string(&f)
+                .with_context(|| format!("{}: cannot read rules", f.display()))?;
             sources.push(Source::new(f.display().to_string(), text));
         }
     }

@@ -5,6 +5,8 @@
 
 pub mod args;
 mod input;
+#[allow(dead_code)] // used by the modes that write files (test --update, -o, --in-place)
+pub mod output;
 mod run;
 
 pub use run::main;

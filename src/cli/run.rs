@@ -66,7 +66,9 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
         };
         let page = Page::new(&bytes);
         buf.clear();
-        rules.apply(&page, args.url.as_deref()).render_into(&page, &mut buf);
+        rules
+            .apply(&page, args.url.as_deref())
+            .render_into(&page, &mut buf);
         out.write_all(&buf)?;
     }
     out.flush()?;
@@ -81,11 +83,21 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
 fn list_rules(args: &RuleArgs) -> Result<ExitCode> {
     let rules = rule_set(args)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let id_w = rules.rules().iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    let id_w = rules
+        .rules()
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
     writeln!(out, "{:<id_w$}  {:<6}  {:<28}  WHY", "ID", "KIND", "SOURCE")?;
     for r in rules.rules() {
         let src = format!("{}:{}", r.file, r.line);
-        writeln!(out, "{:<id_w$}  {:<6}  {:<28}  {}", r.id, r.kind, src, r.why)?;
+        writeln!(
+            out,
+            "{:<id_w$}  {:<6}  {:<28}  {}",
+            r.id, r.kind, src, r.why
+        )?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

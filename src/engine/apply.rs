@@ -51,7 +51,9 @@ pub(super) fn apply(rs: &RuleSet, page: &Page<'_>, active: &[bool]) -> Outcome {
                     .spans
                     .each
                     .iter()
-                    .filter(|(r, _)| active[*r as usize] && matches!(rs.rules[*r as usize].step, Step::Cut))
+                    .filter(|(r, _)| {
+                        active[*r as usize] && matches!(rs.rules[*r as usize].step, Step::Cut)
+                    })
                     .filter_map(|(r, re)| re.find(t).map(|m| (m.start(), *r)))
                     .min();
                 if let Some((at, r)) = first {
@@ -215,7 +217,13 @@ fn repeat(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RepeatParams, c:
 
 /// Cut the spans of active strip rules out of line `i`. Returns the line's new fate, or
 /// `None` when nothing matched.
-fn strip(rs: &RuleSet, page: &Page<'_>, i: usize, active: &[bool], edits: &mut Vec<Edit>) -> Option<Fate> {
+fn strip(
+    rs: &RuleSet,
+    page: &Page<'_>,
+    i: usize,
+    active: &[bool],
+    edits: &mut Vec<Edit>,
+) -> Option<Fate> {
     let t = page.trimmed(i);
     let base = page.trimmed_range(i).start;
     let mut spans: Vec<(Range<usize>, Cause)> = Vec::new();
@@ -349,8 +357,14 @@ mod tests {
     #[test]
     fn strip_span_keeps_rest_of_line() {
         let r = rule("kind = \"strip\"\nspans = ['Transcript provided by NPR\\.']");
-        assert_eq!(clean(&r, b"Thanks. Transcript provided by NPR.\nx\n"), b"Thanks.\nx\n");
-        assert_eq!(clean(&r, b"Transcript provided by NPR.  Next.\n"), b"Next.\n");
+        assert_eq!(
+            clean(&r, b"Thanks. Transcript provided by NPR.\nx\n"),
+            b"Thanks.\nx\n"
+        );
+        assert_eq!(
+            clean(&r, b"Transcript provided by NPR.  Next.\n"),
+            b"Next.\n"
+        );
         assert_eq!(clean(&r, b"  Transcript provided by NPR.\nx\n"), b"x\n");
     }
 
@@ -358,13 +372,17 @@ mod tests {
     fn cut_by_line_and_by_span() {
         let r = rule("kind = \"cut\"\nlines = [\"MORE ABOUT\"]\nspans = ['Copyright NPR\\.']");
         assert_eq!(clean(&r, b"a\nMORE ABOUT\nb\nc"), b"a\n");
-        assert_eq!(clean(&r, b"a\nbye. Copyright NPR. more\nbio\n"), b"a\nbye.\n");
+        assert_eq!(
+            clean(&r, b"a\nbye. Copyright NPR. more\nbio\n"),
+            b"a\nbye.\n"
+        );
         assert_eq!(clean(&r, b"a\nCopyright NPR.\nbio\n"), b"a\n");
     }
 
     #[test]
     fn block_while_gap_and_end() {
-        let r = rule("kind = \"block\"\nlines = [\"LATEST\"]\nwhile = ['\\d\\d:\\d\\d']\nmax-gap = 1");
+        let r =
+            rule("kind = \"block\"\nlines = [\"LATEST\"]\nwhile = ['\\d\\d:\\d\\d']\nmax-gap = 1");
         assert_eq!(
             clean(&r, b"a\nLATEST\nh1\n10:00\nh2\n11:00\nkeep me\nand me\n"),
             b"a\nkeep me\nand me\n"
@@ -374,15 +392,24 @@ mod tests {
         // No end within reach: only the start line goes.
         assert_eq!(clean(&r, b"a\nBEGIN\nx\n"), b"a\nx\n");
         let r = rule("kind = \"block\"\nlines = [\"S\"]\nwhile = ['• .*']");
-        assert_eq!(clean(&r, b"S\n\xe2\x80\xa2 a\n\n\xe2\x80\xa2 b\n"), b"\xe2\x80\xa2 b\n");
+        assert_eq!(
+            clean(&r, b"S\n\xe2\x80\xa2 a\n\n\xe2\x80\xa2 b\n"),
+            b"\xe2\x80\xa2 b\n"
+        );
         let r = rule("kind = \"block\"\nlines = [\"S\"]\nwhile = ['• .*']\nskip-blank = true");
-        assert_eq!(clean(&r, b"S\n\xe2\x80\xa2 a\n\n\xe2\x80\xa2 b\nz\n"), b"z\n");
+        assert_eq!(
+            clean(&r, b"S\n\xe2\x80\xa2 a\n\n\xe2\x80\xa2 b\nz\n"),
+            b"z\n"
+        );
     }
 
     #[test]
     fn repeat_removes_copies_and_between() {
         let r = rule("kind = \"repeat\"\nwithin = 2\ndrop-between = true\nmin-chars = 5");
-        assert_eq!(clean(&r, b"caption text\ncredit\ncaption text\nbody\n"), b"body\n");
+        assert_eq!(
+            clean(&r, b"caption text\ncredit\ncaption text\nbody\n"),
+            b"body\n"
+        );
         // Too far apart: kept.
         assert_eq!(
             clean(&r, b"caption text\n1\n2\n3\ncaption text\n"),
@@ -394,17 +421,30 @@ mod tests {
 
     #[test]
     fn outcome_records_each_removal() {
-        let rs = load(&[Source::new("t.toml", rule("kind = \"drop\"\nlines = [\"x\"]"))]).unwrap();
+        let rs = load(&[Source::new(
+            "t.toml",
+            rule("kind = \"drop\"\nlines = [\"x\"]"),
+        )])
+        .unwrap();
         let page = Page::new(b"x\nx\n\na\n");
         let o = rs.apply(&page, None);
         let got: Vec<_> = o
             .removals()
             .iter()
-            .map(|r| (rs.cause_id(r.cause).to_owned(), r.lines.clone(), r.bytes.clone()))
+            .map(|r| {
+                (
+                    rs.cause_id(r.cause).to_owned(),
+                    r.lines.clone(),
+                    r.bytes.clone(),
+                )
+            })
             .collect();
         assert_eq!(
             got,
-            vec![("t/r".to_owned(), 0..2, 0..4), ("layout".to_owned(), 2..3, 4..5)]
+            vec![
+                ("t/r".to_owned(), 0..2, 0..4),
+                ("layout".to_owned(), 2..3, 4..5)
+            ]
         );
     }
 
@@ -415,7 +455,10 @@ mod tests {
         let rs = load(&[Source::new("s.toml", src)]).unwrap();
         assert_eq!(rs.clean(b"Ad\nx\n", None), b"Ad\nx\n");
         assert_eq!(rs.clean(b"Ad\nx\n", Some("https://www.npr.org/a")), b"x\n");
-        assert_eq!(rs.clean(b"Ad\nx\n", Some("https://example.com/")), b"Ad\nx\n");
+        assert_eq!(
+            rs.clean(b"Ad\nx\n", Some("https://example.com/")),
+            b"Ad\nx\n"
+        );
         assert_eq!(
             rs.clean(b"Play Live Radio\r\nAd\r\nx\r\n", None),
             b"Play Live Radio\r\nx\r\n"

@@ -44,25 +44,27 @@ fn compile_one(p: &PatternSpec, a: Anchor, rule: Option<&str>) -> Result<Regex, 
     // Compile the pattern as written first, so a syntax error quotes the user's text and
     // not our anchoring around it.
     let build = |src: &str| RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).build();
-    build(&p.text).and_then(|_| build(&source(&p.text, a))).map_err(|e| {
-        let what = match e {
-            regex::Error::CompiledTooBig(limit) => {
-                format!(
+    build(&p.text)
+        .and_then(|_| build(&source(&p.text, a)))
+        .map_err(|e| {
+            let what = match e {
+                regex::Error::CompiledTooBig(limit) => {
+                    format!(
                     "regex `{}` is too big: compiled, it exceeds the size limit of {limit} bytes",
                     p.text
                 )
-            }
-            regex::Error::Syntax(msg) => {
-                let reason = msg
-                    .lines()
-                    .find_map(|l| l.trim().strip_prefix("error: "))
-                    .unwrap_or("invalid syntax");
-                format!("bad regex `{}`: {reason}", p.text)
-            }
-            e => format!("bad regex `{}`: {}", p.text, one_line(&e.to_string())),
-        };
-        LoadError::new(p.pos.clone(), rule, what)
-    })
+                }
+                regex::Error::Syntax(msg) => {
+                    let reason = msg
+                        .lines()
+                        .find_map(|l| l.trim().strip_prefix("error: "))
+                        .unwrap_or("invalid syntax");
+                    format!("bad regex `{}`: {reason}", p.text)
+                }
+                e => format!("bad regex `{}`: {}", p.text, one_line(&e.to_string())),
+            };
+            LoadError::new(p.pos.clone(), rule, what)
+        })
 }
 
 fn one_line(s: &str) -> String {
@@ -135,16 +137,21 @@ impl Builder {
         let (any, set) = if self.patterns.is_empty() {
             (None, None)
         } else {
-            let alts: Vec<String> = self.patterns.iter().map(|(_, p)| format!("(?:{p})")).collect();
+            let alts: Vec<String> = self
+                .patterns
+                .iter()
+                .map(|(_, p)| format!("(?:{p})"))
+                .collect();
             let any = RegexBuilder::new(&format!("^(?:{})$", alts.join("|")))
                 .size_limit(COMBINED_SIZE_LIMIT)
                 .dfa_size_limit(64 << 20)
                 .build()
                 .map_err(combined_error)?;
-            let set = RegexSetBuilder::new(self.patterns.iter().map(|(_, p)| source(p, Anchor::Line)))
-                .size_limit(COMBINED_SIZE_LIMIT)
-                .build()
-                .map_err(combined_error)?;
+            let set =
+                RegexSetBuilder::new(self.patterns.iter().map(|(_, p)| source(p, Anchor::Line)))
+                    .size_limit(COMBINED_SIZE_LIMIT)
+                    .build()
+                    .map_err(combined_error)?;
             (Some(any), Some(set))
         };
         Ok(LineMatcher {
@@ -187,7 +194,11 @@ pub fn compile(files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
                     for p in &s.detect {
                         compile_one(p, Anchor::Page, None)?;
                     }
-                    let alts: Vec<String> = s.detect.iter().map(|p| source(&p.text, Anchor::Page)).collect();
+                    let alts: Vec<String> = s
+                        .detect
+                        .iter()
+                        .map(|p| source(&p.text, Anchor::Page))
+                        .collect();
                     Some(
                         RegexBuilder::new(&alts.join("|"))
                             .size_limit(COMBINED_SIZE_LIMIT)
@@ -219,14 +230,20 @@ pub fn compile(files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
         let idx = u32::try_from(i).expect("fewer than 2^32 rules");
         let id = Some(r.id.as_str());
         let (trigger, span_list) = match &r.kind {
-            KindSpec::Drop { trigger } | KindSpec::Block { trigger, .. } => (Some(trigger), &[][..]),
+            KindSpec::Drop { trigger } | KindSpec::Block { trigger, .. } => {
+                (Some(trigger), &[][..])
+            }
             KindSpec::Cut { trigger, spans } => (Some(trigger), &spans[..]),
             KindSpec::Strip { spans } => (None, &spans[..]),
             KindSpec::Repeat { .. } => (None, &[][..]),
         };
         if let Some(t) = trigger {
             for l in &t.lines {
-                triggers.literals.entry(l.as_bytes().into()).or_default().push(idx);
+                triggers
+                    .literals
+                    .entry(l.as_bytes().into())
+                    .or_default()
+                    .push(idx);
             }
             for p in &t.patterns {
                 compile_one(p, Anchor::Line, id)?;

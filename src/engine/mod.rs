@@ -21,7 +21,10 @@ use crate::rules::{self, ExampleSpec, LoadError, Source};
 
 /// Load, validate and compile rule files. Ids must be unique across all of them.
 pub fn load(sources: &[Source]) -> Result<RuleSet, LoadError> {
-    let files = sources.iter().map(rules::parse_source).collect::<Result<Vec<_>, _>>()?;
+    let files = sources
+        .iter()
+        .map(rules::parse_source)
+        .collect::<Result<Vec<_>, _>>()?;
     compile::compile(files)
 }
 

@@ -74,7 +74,11 @@ impl Outcome {
                 }
             }
         }
-        Outcome { fate, edits, removals }
+        Outcome {
+            fate,
+            edits,
+            removals,
+        }
     }
 
     /// Runs of removed lines, in page order.
@@ -102,7 +106,9 @@ impl Outcome {
 
     /// True when cleaning changes nothing (no removal, no edit, no added newline).
     pub fn is_unchanged(&self, page: &Page<'_>) -> bool {
-        self.removals.is_empty() && self.edits.is_empty() && page.lines().last().is_none_or(|l| l.end > l.content_end)
+        self.removals.is_empty()
+            && self.edits.is_empty()
+            && page.lines().last().is_none_or(|l| l.end > l.content_end)
     }
 
     /// The cleaned bytes.

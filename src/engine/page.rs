@@ -162,7 +162,9 @@ mod tests {
 
     fn split(s: &[u8]) -> Vec<(&[u8], &[u8])> {
         let p = Page::new(s);
-        (0..p.len()).map(|i| (p.content(i), p.terminator(i))).collect()
+        (0..p.len())
+            .map(|i| (p.content(i), p.terminator(i)))
+            .collect()
     }
 
     #[test]
@@ -175,7 +177,12 @@ mod tests {
         let got = split(b"a\nb\r\nc\rd");
         assert_eq!(
             got,
-            vec![(&b"a"[..], &b"\n"[..]), (b"b", b"\r\n"), (b"c", b"\r"), (b"d", b"")]
+            vec![
+                (&b"a"[..], &b"\n"[..]),
+                (b"b", b"\r\n"),
+                (b"c", b"\r"),
+                (b"d", b"")
+            ]
         );
     }
 

@@ -17,7 +17,10 @@ impl RuleSet {
                     || s.detect.as_ref().is_some_and(|d| d.is_match(page.bytes()))
             })
             .collect();
-        self.rules.iter().map(|r| r.site.is_none_or(|s| site_on[s])).collect()
+        self.rules
+            .iter()
+            .map(|r| r.site.is_none_or(|s| site_on[s]))
+            .collect()
     }
 }
 

@@ -9,5 +9,8 @@ static EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_
 
 /// The embedded rule files as sources named `rules/<file>.toml`, in name order.
 pub fn embedded_sources() -> Vec<Source> {
-    EMBEDDED.iter().map(|(name, text)| Source::new(*name, *text)).collect()
+    EMBEDDED
+        .iter()
+        .map(|(name, text)| Source::new(*name, *text))
+        .collect()
 }

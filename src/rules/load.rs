@@ -10,7 +10,10 @@ use std::sync::Arc;
 use toml::Spanned;
 
 use super::raw::{RawFile, RawRule, RawSite};
-use super::{ExampleSpec, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, Pos, RuleSpec, SiteSpec, Source};
+use super::{
+    ExampleSpec, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, Pos, RuleSpec, SiteSpec,
+    Source,
+};
 
 /// Parse and validate one rule file.
 pub fn parse_source(src: &Source) -> Result<FileSpec, LoadError> {
@@ -19,10 +22,17 @@ pub fn parse_source(src: &Source) -> Result<FileSpec, LoadError> {
     let raw: RawFile = toml::from_str(&src.text).map_err(|e| {
         let off = e.span().map_or(0, |s| s.start);
         let message = e.message().trim().replace('\n', " ");
-        LoadError::new(at(off..off), rule_id_before(&src.text, off).as_deref(), message)
+        LoadError::new(
+            at(off..off),
+            rule_id_before(&src.text, off).as_deref(),
+            message,
+        )
     })?;
 
-    let site = raw.site.map(|s| site_spec(&file, &src.name, s, &at)).transpose()?;
+    let site = raw
+        .site
+        .map(|s| site_spec(&file, &src.name, s, &at))
+        .transpose()?;
     let mut rules = Vec::with_capacity(raw.rule.len());
     for r in raw.rule {
         rules.push(rule_spec(r, &at)?);
@@ -54,7 +64,11 @@ fn site_spec(
     let mut hosts = Vec::new();
     for h in s.hosts {
         let span = h.span();
-        let h = h.into_inner().trim().trim_end_matches('.').to_ascii_lowercase();
+        let h = h
+            .into_inner()
+            .trim()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
         if h.is_empty() || h.contains(['/', ':', ' ']) {
             return Err(LoadError::new(
                 at(span),
@@ -116,7 +130,9 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
             )
         }
         Some(w) if w.get_ref().trim().is_empty() => return err(w.span(), "`why` is empty".into()),
-        Some(w) if w.get_ref().trim().contains('\n') => return err(w.span(), "`why` must be one line".into()),
+        Some(w) if w.get_ref().trim().contains('\n') => {
+            return err(w.span(), "`why` must be one line".into())
+        }
         Some(w) => w.get_ref().trim().to_owned(),
     };
     let Some(kind) = &r.kind else {
@@ -144,10 +160,10 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
         ("within", r.within.as_ref().map(Spanned::span)),
         ("drop-between", r.drop_between.as_ref().map(Spanned::span)),
     ];
-    for (name, span) in present
-        .iter()
-        .chain(std::iter::once(&("min-chars", r.min_chars.as_ref().map(Spanned::span))))
-    {
+    for (name, span) in present.iter().chain(std::iter::once(&(
+        "min-chars",
+        r.min_chars.as_ref().map(Spanned::span),
+    ))) {
         if let Some(span) = span {
             if !ok_fields.contains(name) {
                 return err(
@@ -166,7 +182,11 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
         patterns: patterns(r.patterns.map(Spanned::into_inner), at),
     };
     let spans = patterns(r.spans.map(Spanned::into_inner), at);
-    let count = |v: &Option<Spanned<i64>>, name: &str, default: usize, min: i64| -> Result<usize, LoadError> {
+    let count = |v: &Option<Spanned<i64>>,
+                 name: &str,
+                 default: usize,
+                 min: i64|
+     -> Result<usize, LoadError> {
         match v {
             None => Ok(default),
             Some(n) if *n.get_ref() < min || *n.get_ref() > 1_000_000 => Err(LoadError::new(
@@ -181,7 +201,10 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
     let kind = match kind_name {
         "drop" => {
             if trigger.is_empty() {
-                return err(kind_span, "a `drop` rule needs `lines` or `patterns`".into());
+                return err(
+                    kind_span,
+                    "a `drop` rule needs `lines` or `patterns`".into(),
+                );
             }
             KindSpec::Drop { trigger }
         }
@@ -193,7 +216,10 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
         }
         "cut" => {
             if trigger.is_empty() && spans.is_empty() {
-                return err(kind_span, "a `cut` rule needs `lines`, `patterns` or `spans`".into());
+                return err(
+                    kind_span,
+                    "a `cut` rule needs `lines`, `patterns` or `spans`".into(),
+                );
             }
             KindSpec::Cut { trigger, spans }
         }
@@ -260,7 +286,10 @@ fn literals(v: Option<Spanned<Vec<Spanned<String>>>>) -> Vec<String> {
         .collect()
 }
 
-fn patterns(v: Option<Vec<Spanned<String>>>, at: &impl Fn(Range<usize>) -> Pos) -> Vec<PatternSpec> {
+fn patterns(
+    v: Option<Vec<Spanned<String>>>,
+    at: &impl Fn(Range<usize>) -> Pos,
+) -> Vec<PatternSpec> {
     v.unwrap_or_default()
         .into_iter()
         .map(|s| PatternSpec {
@@ -275,9 +304,9 @@ fn valid_id(id: &str) -> bool {
     let mut parts = 0;
     for seg in id.split('/') {
         let ok = !seg.is_empty()
-            && seg
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || b == b'.')
+            && seg.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || b == b'.'
+            })
             && !seg.starts_with('-');
         if !ok {
             return false;
@@ -290,7 +319,10 @@ fn valid_id(id: &str) -> bool {
 /// 1-based line and column (in characters) of byte offset `off` in `text`.
 pub(crate) fn pos_at(file: &Arc<str>, text: &str, off: usize) -> Pos {
     let off = off.min(text.len());
-    let off = (0..=off).rev().find(|&o| text.is_char_boundary(o)).unwrap_or(0);
+    let off = (0..=off)
+        .rev()
+        .find(|&o| text.is_char_boundary(o))
+        .unwrap_or(0);
     let before = &text[..off];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -351,7 +383,10 @@ mod tests {
 
     #[test]
     fn minimal_drop_rule() {
-        let f = parse("[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\" Advertising \"]\n").unwrap();
+        let f = parse(
+            "[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\" Advertising \"]\n",
+        )
+        .unwrap();
         assert_eq!(f.rules[0].id, "x/y");
         match &f.rules[0].kind {
             KindSpec::Drop { trigger } => assert_eq!(trigger.lines, vec!["Advertising"]),
@@ -361,7 +396,9 @@ mod tests {
 
     #[test]
     fn unknown_field_names_position_and_rule() {
-        let e = err("[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\"a\"]\nlinez = 1\n");
+        let e = err(
+            "[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\"a\"]\nlinez = 1\n",
+        );
         assert!(e.starts_with("t.toml:6:1: unknown field `linez`"), "{e}");
         assert!(e.ends_with("(rule x/y)"), "{e}");
     }
@@ -377,7 +414,9 @@ mod tests {
 
     #[test]
     fn field_of_another_kind_is_rejected() {
-        let e = err("[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\"a\"]\nwithin = 2\n");
+        let e = err(
+            "[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"drop\"\nlines = [\"a\"]\nwithin = 2\n",
+        );
         assert!(
             e.starts_with("t.toml:6:10: field `within` does not apply to kind `drop`"),
             "{e}"
@@ -387,9 +426,11 @@ mod tests {
     #[test]
     fn bad_id_and_unknown_kind() {
         assert!(
-            err("[[rule]]\nid = \"Bad Id\"\nwhy = \"w\"\nkind = \"drop\"\nlines=[\"a\"]\n").contains("must look like")
+            err("[[rule]]\nid = \"Bad Id\"\nwhy = \"w\"\nkind = \"drop\"\nlines=[\"a\"]\n")
+                .contains("must look like")
         );
-        assert!(err("[[rule]]\nid = \"a/b\"\nwhy = \"w\"\nkind = \"zap\"\n").contains("unknown kind `zap`"));
+        assert!(err("[[rule]]\nid = \"a/b\"\nwhy = \"w\"\nkind = \"zap\"\n")
+            .contains("unknown kind `zap`"));
     }
 
     #[test]
