@@ -7,6 +7,8 @@ pub mod args;
 mod input;
 #[allow(dead_code)] // used by the modes that write files (test --update, -o, --in-place)
 pub mod output;
+#[allow(dead_code)] // used by the corpus and speed modes (-j)
+pub mod parallel;
 mod run;
 
 pub use run::main;

@@ -1,0 +1,157 @@
+//! An ordered parallel map: work items cleaned on N threads, results handed back in input
+//! order, with a bounded number of items in flight so memory does not grow with input.
+//!
+//! The calling thread produces items and consumes results itself, so neither the item
+//! source (e.g. a locked stdin) nor the sink (a locked stdout) has to be `Send`.
+
+use std::collections::VecDeque;
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+/// The number of worker threads for `-j 0` / no `-j`: every available core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Apply `work` to every item on `jobs` threads and pass each result to `sink` in the
+/// order of `items`. At most `4 * jobs` items are in flight. The first error from `sink`
+/// stops the run (remaining items are not read) and is returned.
+pub fn ordered_map<T, R, E>(
+    jobs: usize,
+    items: impl Iterator<Item = T>,
+    work: impl Fn(T) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: Send,
+    R: Send,
+{
+    if jobs <= 1 {
+        for item in items {
+            sink(work(item))?;
+        }
+        return Ok(());
+    }
+    let cap = jobs * 4;
+    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, T)>(cap);
+    let job_rx = Mutex::new(job_rx);
+    let (res_tx, res_rx) = mpsc::channel::<(usize, std::thread::Result<R>)>();
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            let job_rx = &job_rx;
+            let res_tx = res_tx.clone();
+            let work = &work;
+            s.spawn(move || loop {
+                let next = job_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((i, item))) = next else { break };
+                // A panic is carried to the calling thread instead of leaving it waiting.
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(item)));
+                if res_tx.send((i, r)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(res_tx);
+
+        // `pending[k]` holds the result for item `next_out + k` once it arrives.
+        let mut pending: VecDeque<Option<R>> = VecDeque::new();
+        let mut next_out = 0usize;
+        let mut sent = 0usize;
+        let mut items = items.fuse();
+        let mut exhausted = false;
+        let result = loop {
+            while !exhausted && sent - next_out < cap {
+                match items.next() {
+                    Some(item) => {
+                        job_tx
+                            .send((sent, item))
+                            .expect("workers outlive the producer");
+                        sent += 1;
+                    }
+                    None => exhausted = true,
+                }
+            }
+            if next_out == sent {
+                break Ok(());
+            }
+            let (i, r) = res_rx
+                .recv()
+                .expect("a worker holds a result sender while items are in flight");
+            let k = i - next_out;
+            if pending.len() <= k {
+                pending.resize_with(k + 1, || None);
+            }
+            pending[k] = Some(r);
+            let mut failed = None;
+            while let Some(Some(_)) = pending.front() {
+                let r = pending.pop_front().flatten().expect("checked above");
+                next_out += 1;
+                if let Err(e) = sink(r) {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            if let Some(e) = failed {
+                break Err(e);
+            }
+        };
+        drop(job_tx); // workers see the channel close and stop
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_input_order_with_uneven_work() {
+        for jobs in [1, 2, 3, 8] {
+            let mut got = Vec::new();
+            ordered_map(
+                jobs,
+                0..500u64,
+                |i| {
+                    // Make early items slow so results arrive out of order.
+                    if i % 7 == 0 {
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                    i * 2
+                },
+                |r| {
+                    got.push(r);
+                    Ok::<_, ()>(())
+                },
+            )
+            .unwrap();
+            assert_eq!(
+                got,
+                (0..500).map(|i| i * 2).collect::<Vec<_>>(),
+                "jobs={jobs}"
+            );
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "boom")]
+    fn a_panicking_worker_does_not_hang_the_caller() {
+        let _ = ordered_map(
+            2,
+            0..10,
+            |i| if i == 3 { panic!("boom") } else { i },
+            |_| Ok::<_, ()>(()),
+        );
+    }
+
+    #[test]
+    fn sink_error_stops_reading_items() {
+        let mut read = 0;
+        let items = std::iter::from_fn(|| {
+            read += 1;
+            (read <= 100_000).then_some(read)
+        });
+        let err = ordered_map(2, items, |i| i, |i| if i == 10 { Err(i) } else { Ok(()) });
+        assert_eq!(err, Err(10));
+        assert!(read < 100, "read {read} items after the error");
+    }
+}
