@@ -77,6 +77,7 @@ where
             let (i, r) = res_rx
                 .recv()
                 .expect("a worker holds a result sender while items are in flight");
+            let r = r.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let k = i - next_out;
             if pending.len() <= k {
                 pending.resize_with(k + 1, || None);
