@@ -182,32 +182,51 @@ fn block_extent(page: &Page<'_>, start: usize, limit: usize, p: &BlockParams) ->
 }
 
 /// Remove lines (trimmed, at least `min_chars` long) that come again within `within`
-/// non-blank kept lines, with all their copies and, if asked, what stands between.
+/// non-blank lines, with all their copies and, if asked, what stands between. Distances
+/// count the page's non-blank lines whatever earlier steps did to them, and `between`
+/// looks at those lines too, so a photo credit already dropped still counts as a credit.
 fn repeat(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RepeatParams, c: Cause) {
-    let kept: Vec<usize> = (0..limit)
-        .filter(|&i| fate[i] == Fate::Kept && !page.is_blank(i))
-        .collect();
-    for a in 0..kept.len() {
-        if fate[kept[a]] != Fate::Kept {
+    let lines: Vec<usize> = (0..limit).filter(|&i| !page.is_blank(i)).collect();
+    let between_ok = |from: usize, to: usize| match &p.between {
+        None => true,
+        Some(re) => {
+            let mut any = false;
+            for i in from + 1..to {
+                let t = page.trimmed(i);
+                if !t.is_empty() {
+                    if !re.is_match(t) {
+                        return false;
+                    }
+                    any = true;
+                }
+            }
+            any
+        }
+    };
+    for a in 0..lines.len() {
+        if fate[lines[a]] != Fate::Kept {
             continue;
         }
-        let text = page.trimmed(kept[a]);
+        let text = page.trimmed(lines[a]);
         if text.len() < p.min_chars {
             continue;
         }
         let mut last = a;
         let mut b = a + 1;
-        while b < kept.len() && b - last <= p.within {
-            if fate[kept[b]] == Fate::Kept && page.trimmed(kept[b]) == text {
+        while b < lines.len() && b - last <= p.within {
+            if fate[lines[b]] == Fate::Kept
+                && page.trimmed(lines[b]) == text
+                && between_ok(lines[last], lines[b])
+            {
                 if p.drop_between {
-                    for f in &mut fate[kept[last] + 1..kept[b]] {
+                    for f in &mut fate[lines[last] + 1..lines[b]] {
                         if *f == Fate::Kept {
                             *f = Fate::Removed(c);
                         }
                     }
                 }
-                fate[kept[last]] = Fate::Removed(c);
-                fate[kept[b]] = Fate::Removed(c);
+                fate[lines[last]] = Fate::Removed(c);
+                fate[lines[b]] = Fate::Removed(c);
                 last = b;
             }
             b += 1;
@@ -417,6 +436,15 @@ mod tests {
         );
         // Too short: kept.
         assert_eq!(clean(&r, b"Yes.\nNo.\nYes.\n"), b"Yes.\nNo.\nYes.\n");
+        // With `between`, a credit-like line must stand between the copies.
+        let r =
+            rule("kind = \"repeat\"\nwithin = 3\ndrop-between = true\nbetween = ['[^.]{1,40}']");
+        assert_eq!(clean(&r, b"cap.\nJ Doe/AP\ncap.\nbody\n"), b"body\n");
+        assert_eq!(clean(&r, b"para.\n\npara.\n"), b"para.\n\npara.\n");
+        assert_eq!(
+            clean(&r, b"para.\nOther text.\npara.\n"),
+            b"para.\nOther text.\npara.\n"
+        );
     }
 
     #[test]

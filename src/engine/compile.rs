@@ -277,10 +277,12 @@ pub fn compile(files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
                 within,
                 drop_between,
                 min_chars,
+                between,
             } => Step::Repeat(RepeatParams {
                 within: *within,
                 drop_between: *drop_between,
                 min_chars: *min_chars,
+                between: line_regex(between, id)?,
             }),
         };
         rules.push(RuleInfo {

@@ -92,6 +92,7 @@ pub(crate) struct RepeatParams {
     pub(crate) within: usize,
     pub(crate) drop_between: bool,
     pub(crate) min_chars: usize,
+    pub(crate) between: Option<Regex>,
 }
 
 /// A failed worked example.

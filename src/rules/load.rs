@@ -101,7 +101,7 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
             "max-lines",
             "skip-blank",
         ],
-        "repeat" => &["within", "drop-between", "min-chars"],
+        "repeat" => &["within", "drop-between", "min-chars", "between"],
         _ => return None,
     })
 }
@@ -160,10 +160,11 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
         ("within", r.within.as_ref().map(Spanned::span)),
         ("drop-between", r.drop_between.as_ref().map(Spanned::span)),
     ];
-    for (name, span) in present.iter().chain(std::iter::once(&(
-        "min-chars",
-        r.min_chars.as_ref().map(Spanned::span),
-    ))) {
+    let more = [
+        ("min-chars", r.min_chars.as_ref().map(Spanned::span)),
+        ("between", r.between.as_ref().map(Spanned::span)),
+    ];
+    for (name, span) in present.iter().chain(more.iter()) {
         if let Some(span) = span {
             if !ok_fields.contains(name) {
                 return err(
@@ -251,6 +252,7 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
             within: count(&r.within, "within", 3, 1)?,
             drop_between: r.drop_between.is_some_and(Spanned::into_inner),
             min_chars: count(&r.min_chars, "min-chars", 1, 1)?,
+            between: patterns(r.between.map(Spanned::into_inner), at),
         },
         _ => unreachable!("checked by allowed()"),
     };

@@ -157,6 +157,8 @@ pub enum KindSpec {
         drop_between: bool,
         /// Shortest line considered, in bytes.
         min_chars: usize,
+        /// What must stand between the copies (none: anything, or nothing).
+        between: Vec<PatternSpec>,
     },
 }
 

@@ -67,6 +67,9 @@ pub struct RawRule {
     pub drop_between: Option<Spanned<bool>>,
     /// `repeat`: ignore lines shorter than this many bytes (trimmed).
     pub min_chars: Option<Spanned<i64>>,
+    /// `repeat`: whole-line regexes; when given, copies count only if at least one
+    /// non-blank line stands between them and every such line matches.
+    pub between: Option<Spanned<Vec<Spanned<String>>>>,
     /// Worked examples, checked by the test suite and `clean test`.
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,
