@@ -14,6 +14,7 @@
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod engine;
+pub mod report;
 pub mod rules;
 
 pub use engine::{load, Cause, Edit, ExampleFailure, Outcome, Page, Removal, RuleInfo, RuleSet};

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args as ClapArgs, Parser, Subcommand};
+use clap::{ArgGroup, Args as ClapArgs, Parser, Subcommand, ValueEnum};
 
 /// Strip boilerplate (player widgets, ads labels, captions, footers, related links) from
 /// scraped page text and leave the article.
@@ -34,6 +34,7 @@ pub struct RuleArgs {
 
 /// The filter mode.
 #[derive(Debug, ClapArgs)]
+#[command(group(ArgGroup::new("mode").args(["diff", "explain", "stats"])))]
 pub struct FilterArgs {
     /// Page files to clean (- for standard input).
     #[arg(value_name = "FILE")]
@@ -44,11 +45,62 @@ pub struct FilterArgs {
     /// The page's URL: its host selects site rules (`hosts` in a rule file).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
+    /// Print a unified diff of what would be removed, each hunk naming its rule; exit 1
+    /// when anything would change, 0 when nothing would.
+    #[arg(long)]
+    pub diff: bool,
+    /// List every removal: file, line(s), rule id, why, and the removed text.
+    #[arg(long)]
+    pub explain: bool,
+    /// Count per rule the pages it fired on and the lines and bytes it removed, over all
+    /// inputs, and list the rules that never fired.
+    #[arg(long)]
+    pub stats: bool,
+    /// Output format of --explain and --stats.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Colour in --diff and --explain output (auto: when stdout is a terminal and NO_COLOR
+    /// is not set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// Report format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For tools: JSON Lines for --explain, one object for --stats.
+    Json,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
+    /// Check sample pages: every NAME.txt under DIR must clean to NAME.clean.txt beside it,
+    /// and every rule's examples must hold. Exit 1 on any failure or new sample.
+    Test {
+        /// Folders (searched recursively) or sample files.
+        #[arg(value_name = "DIR", required = true)]
+        paths: Vec<PathBuf>,
+        /// Write the expectations of new and changed samples (after review) and exit 0.
+        #[arg(long)]
+        update: bool,
+        /// Rule sources.
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// List the loaded rules: id, kind, source file and why.
     Rules {
         /// Rule sources.

@@ -10,5 +10,6 @@ pub mod output;
 #[allow(dead_code)] // used by the corpus and speed modes (-j)
 pub mod parallel;
 mod run;
+mod verify;
 
 pub use run::main;

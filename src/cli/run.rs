@@ -10,8 +10,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use super::args::{Args, Cmd, FilterArgs, RuleArgs};
+use super::args::{Args, Cmd, ColorChoice, FilterArgs, Format, RuleArgs};
 use super::input::{read_input, rule_set};
+use clean::report::{diff, explain, stats::Stats, Styles};
 use clean::Page;
 
 /// Run the binary; the only place that prints errors and picks the exit status.
@@ -20,6 +21,11 @@ pub fn main() -> ExitCode {
     let result = match args.cmd {
         None => filter(args.filter),
         Some(Cmd::Rules { rules }) => list_rules(&rules),
+        Some(Cmd::Test {
+            paths,
+            update,
+            rules,
+        }) => super::verify::run(&paths, update, &rules),
     };
     match result {
         Ok(code) => code,
@@ -31,7 +37,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn report(e: &anyhow::Error) {
+pub fn report(e: &anyhow::Error) {
     let _ = writeln!(io::stderr().lock(), "clean: {e:#}");
 }
 
@@ -42,8 +48,28 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// The filter: clean each input in turn to stdout.
+/// Colour for a stream: `--color`, then NO_COLOR and whether it is a terminal.
+pub fn styles(choice: ColorChoice, is_terminal: bool) -> Styles {
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    };
+    if on {
+        Styles::COLOR
+    } else {
+        Styles::PLAIN
+    }
+}
+
+/// The filter and its review modes: clean each input in turn, and write the cleaned text,
+/// its diff, its removals, or (at the end) the counts.
 fn filter(args: FilterArgs) -> Result<ExitCode> {
+    use std::io::IsTerminal;
     let rules = rule_set(&args.rules)?;
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]
@@ -51,8 +77,11 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
         args.files
     };
     let stdout = io::stdout();
+    let st = styles(args.color, stdout.is_terminal());
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
+    let mut changed = false;
+    let mut stats = Stats::new(&rules);
     let mut buf = Vec::new();
     for path in &files {
         let bytes = match read_input(path) {
@@ -64,16 +93,42 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
                 continue;
             }
         };
+        let name = if path.as_os_str() == "-" {
+            "<stdin>".into()
+        } else {
+            path.display().to_string()
+        };
         let page = Page::new(&bytes);
-        buf.clear();
-        rules
-            .apply(&page, args.url.as_deref())
-            .render_into(&page, &mut buf);
-        out.write_all(&buf)?;
+        let outcome = rules.apply(&page, args.url.as_deref());
+        if args.diff {
+            changed |= diff::write_diff(&mut out, &name, &page, &outcome, &rules, &st)?;
+        } else if args.explain {
+            let entries = explain::entries(&name, &page, &outcome, &rules);
+            match args.format {
+                Format::Text => explain::write_text(&mut out, &entries, &st)?,
+                Format::Json => explain::write_json(&mut out, &entries)?,
+            }
+        } else {
+            buf.clear();
+            outcome.render_into(&page, &mut buf);
+            if args.stats {
+                stats.add(&page, &outcome, buf.len());
+            } else {
+                out.write_all(&buf)?;
+            }
+        }
+    }
+    if args.stats {
+        match args.format {
+            Format::Text => stats.write_text(&mut out, &rules)?,
+            Format::Json => stats.write_json(&mut out, &rules)?,
+        }
     }
     out.flush()?;
     Ok(if failed > 0 {
         ExitCode::from(2)
+    } else if changed {
+        ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })

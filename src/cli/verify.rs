@@ -1,0 +1,155 @@
+//! `clean test`: sample pages against their recorded expectations, plus every rule's
+//! examples. What users put in CI to keep their rules honest.
+
+use std::fs;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use similar::TextDiff;
+
+use super::args::{ColorChoice, RuleArgs};
+use super::input::rule_set;
+use super::output::write_atomic;
+use super::run::styles;
+
+/// Samples are `*.txt` files that are not themselves expectations (`*.clean.txt`).
+fn is_sample(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.ends_with(".txt") && !name.ends_with(".clean.txt")
+}
+
+fn expectation(sample: &Path) -> PathBuf {
+    let name = sample
+        .file_name()
+        .expect("a sample is a file")
+        .to_string_lossy();
+    sample.with_file_name(format!(
+        "{}.clean.txt",
+        name.strip_suffix(".txt").unwrap_or(&name)
+    ))
+}
+
+fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let meta = fs::metadata(p).with_context(|| p.display().to_string())?;
+    if meta.is_dir() {
+        for e in fs::read_dir(p).with_context(|| p.display().to_string())? {
+            let path = e.with_context(|| p.display().to_string())?.path();
+            if path.is_dir() || is_sample(&path) {
+                collect(&path, out)?;
+            }
+        }
+    } else {
+        out.push(p.to_owned());
+    }
+    Ok(())
+}
+
+/// Run the samples under `paths` and the rules' examples; with `update`, record new and
+/// changed expectations instead of failing on them.
+pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<ExitCode> {
+    let rules = rule_set(rule_args)?;
+    let mut samples = Vec::new();
+    for p in paths {
+        collect(p, &mut samples)?;
+    }
+    samples.sort();
+    samples.dedup();
+    let stdout = io::stdout();
+    let st = styles(ColorChoice::Auto, stdout.is_terminal());
+    let mut out = io::BufWriter::new(stdout.lock());
+    let (mut passed, mut failed, mut new, mut written) = (0, 0, 0, 0);
+    for sample in &samples {
+        let input = fs::read(sample).with_context(|| sample.display().to_string())?;
+        let got = rules.clean(&input, None);
+        let exp_path = expectation(sample);
+        let expected = match fs::read(&exp_path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| exp_path.display().to_string()),
+        };
+        match expected {
+            Some(exp) if exp == got => {
+                passed += 1;
+                writeln!(out, "{}ok{}      {}", st.added, st.reset, sample.display())?;
+            }
+            Some(exp) => {
+                if update {
+                    write_atomic(&exp_path, &got)?;
+                    written += 1;
+                    writeln!(out, "updated {}", exp_path.display())?;
+                } else {
+                    failed += 1;
+                    writeln!(
+                        out,
+                        "{}FAILED{}  {}",
+                        st.removed,
+                        st.reset,
+                        sample.display()
+                    )?;
+                    let (exp_s, got_s) =
+                        (String::from_utf8_lossy(&exp), String::from_utf8_lossy(&got));
+                    let d = TextDiff::from_lines(exp_s.as_ref(), got_s.as_ref());
+                    let header_a = format!("{} (expected)", exp_path.display());
+                    let header_b = format!("{} (cleaned now)", sample.display());
+                    write!(
+                        out,
+                        "{}",
+                        d.unified_diff()
+                            .context_radius(2)
+                            .header(&header_a, &header_b)
+                    )?;
+                }
+            }
+            None => {
+                if update {
+                    write_atomic(&exp_path, &got)?;
+                    written += 1;
+                    writeln!(out, "recorded {}", exp_path.display())?;
+                } else {
+                    new += 1;
+                    writeln!(
+                        out,
+                        "{}NEW{}     {} (no {}; review its output, then run with --update)",
+                        st.removed,
+                        st.reset,
+                        sample.display(),
+                        exp_path.display()
+                    )?;
+                }
+            }
+        }
+    }
+    let (examples, ex_failures) = rules.check_examples();
+    for f in &ex_failures {
+        writeln!(
+            out,
+            "{}FAILED{}  example at {} of rule {} ({}):\n  expected {:?}\n  got      {:?}",
+            st.removed, st.reset, f.pos, f.rule, f.status, f.expected, f.actual
+        )?;
+    }
+    let ex_passed = examples - ex_failures.len();
+    writeln!(
+        out,
+        "samples: {passed} passed, {failed} failed, {new} new{}; examples: {ex_passed} passed, {} failed",
+        if update { format!(", {written} written") } else { String::new() },
+        ex_failures.len()
+    )?;
+    let all_failed = failed + new + ex_failures.len();
+    writeln!(
+        out,
+        "clean-test: {} passed, {} failed",
+        passed + ex_passed,
+        all_failed
+    )?;
+    out.flush()?;
+    Ok(if all_failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

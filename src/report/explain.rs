@@ -1,0 +1,116 @@
+//! Every removal of one page, in page order: where, which rule, why, and what went.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{truncate, Styles};
+use crate::{Cause, Outcome, Page, RuleSet};
+
+/// Longest text line shown, in characters.
+const MAX_CHARS: usize = 100;
+/// Most lines shown per removal.
+const MAX_LINES: usize = 4;
+
+/// One removal or edit, as `--explain --format json` prints it (one JSON object a line).
+#[derive(Debug, Serialize)]
+pub struct Entry<'a> {
+    /// The input's name.
+    pub file: &'a str,
+    /// First and last line, 1-based.
+    pub lines: [usize; 2],
+    /// Rule id (`layout` for layout normalisation).
+    pub rule: &'a str,
+    /// The rule's reason.
+    pub why: &'a str,
+    /// `removed` (whole lines) or `stripped` (spans inside a kept line).
+    pub action: &'static str,
+    /// The removed text, as UTF-8 (invalid bytes replaced).
+    pub text: String,
+}
+
+/// The entries of one page, in page order.
+pub fn entries<'a>(
+    file: &'a str,
+    page: &Page<'_>,
+    outcome: &Outcome,
+    rules: &'a RuleSet,
+) -> Vec<Entry<'a>> {
+    let mut v: Vec<(usize, Entry<'a>)> = Vec::new();
+    let entry = |lines: [usize; 2], cause: Cause, action, text: &[u8]| Entry {
+        file,
+        lines,
+        rule: rules.cause_id(cause),
+        why: rules.cause_why(cause),
+        action,
+        text: String::from_utf8_lossy(text).into_owned(),
+    };
+    for r in outcome.removals() {
+        let text = &page.bytes()[r.bytes.clone()];
+        v.push((
+            r.lines.start,
+            entry([r.lines.start + 1, r.lines.end], r.cause, "removed", text),
+        ));
+    }
+    for e in outcome.edits() {
+        for (range, cause) in &e.removed {
+            let text = &page.bytes()[range.clone()];
+            v.push((
+                e.line,
+                entry([e.line + 1, e.line + 1], *cause, "stripped", text),
+            ));
+        }
+    }
+    v.sort_by_key(|(line, _)| *line);
+    v.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Write the entries of one page as text.
+pub fn write_text(out: &mut impl Write, entries: &[Entry<'_>], st: &Styles) -> io::Result<()> {
+    for e in entries {
+        let lines = if e.lines[0] == e.lines[1] {
+            e.lines[0].to_string()
+        } else {
+            format!("{}-{}", e.lines[0], e.lines[1])
+        };
+        let what = if e.action == "stripped" {
+            " (span)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{}{}:{}{}  {}{}  {}{}{}",
+            st.header, e.file, lines, st.reset, e.rule, what, st.dim, e.why, st.reset
+        )?;
+        let text_lines: Vec<&str> = e.text.lines().collect();
+        for l in text_lines.iter().take(MAX_LINES) {
+            writeln!(
+                out,
+                "    {}| {}{}",
+                st.removed,
+                truncate(l.as_bytes(), MAX_CHARS),
+                st.reset
+            )?;
+        }
+        if text_lines.len() > MAX_LINES {
+            writeln!(
+                out,
+                "    {}| … ({} more lines){}",
+                st.dim,
+                text_lines.len() - MAX_LINES,
+                st.reset
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Write the entries of one page as JSON Lines.
+pub fn write_json(out: &mut impl Write, entries: &[Entry<'_>]) -> io::Result<()> {
+    for e in entries {
+        serde_json::to_writer(&mut *out, e)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
