@@ -56,6 +56,34 @@ pub struct FilterArgs {
     /// inputs, and list the rules that never fired.
     #[arg(long)]
     pub stats: bool,
+    /// Read JSON Lines: clean one field of every record, keep every other field and the
+    /// record order.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// With --jsonl: the field that holds the page text.
+    #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
+    pub field: String,
+    /// With --jsonl: the field that holds the page URL (its host selects site rules).
+    #[arg(long, value_name = "NAME", requires = "jsonl", conflicts_with = "url")]
+    pub url_field: Option<String>,
+    /// With --jsonl: add this field to each record, listing its removals (rule, lines).
+    #[arg(long, value_name = "NAME", requires = "jsonl")]
+    pub removed_field: Option<String>,
+    /// With --jsonl: what a malformed record does: stop the run (fail) or be left out and
+    /// counted (skip).
+    #[arg(long, value_enum, default_value_t = OnError::Fail, requires = "jsonl")]
+    pub on_error: OnError,
+    /// Write each input's cleaned text to DIR/<input file name> (atomically).
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR", conflicts_with_all = ["in_place", "diff", "explain"])]
+    pub output_dir: Option<PathBuf>,
+    /// Replace each input file with its cleaned text (atomically: a failure leaves the
+    /// original untouched).
+    #[arg(long, conflicts_with_all = ["diff", "explain"])]
+    pub in_place: bool,
+    /// Worker threads for files and JSONL records (default: all cores). Output keeps the
+    /// input order.
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    pub jobs: Option<usize>,
     /// Output format of --explain and --stats.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -72,6 +100,15 @@ pub enum Format {
     Text,
     /// For tools: JSON Lines for --explain, one object for --stats.
     Json,
+}
+
+/// What a malformed JSONL record does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// Report it and stop (exit 2).
+    Fail,
+    /// Report it, leave it out, count it, go on.
+    Skip,
 }
 
 /// When to use colour.

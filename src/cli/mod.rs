@@ -4,10 +4,10 @@
 //! work. Errors on one input are reported and counted, and the others still run.
 
 pub mod args;
+mod corpus;
 mod input;
-#[allow(dead_code)] // used by the modes that write files (test --update, -o, --in-place)
+mod jsonl;
 pub mod output;
-#[allow(dead_code)] // used by the corpus and speed modes (-j)
 pub mod parallel;
 mod run;
 mod verify;

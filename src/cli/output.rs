@@ -1,56 +1,103 @@
-//! Writing files safely: every mode that writes a file goes through [`write_atomic`].
+//! Writing files safely: every mode that writes a file goes through [`AtomicFile`] (or
+//! [`write_atomic`] for bytes already in memory).
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-/// Write `bytes` to `path` atomically: into a temporary file in the same directory,
-/// flushed to disk, then renamed over `path`. A failure at any step leaves `path` as it
-/// was (and removes the temporary file). An existing file's permissions are kept.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file path", path.display()))?;
-    let mut n = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(
-            ".{}.clean-tmp.{}.{n}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-            Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("{}: cannot create a temporary file", path.display()))
+/// A file being written under a temporary name in the target's directory; [`commit`]
+/// flushes it to disk and renames it over the target. Dropped without `commit` (an error
+/// on the way), it removes the temporary file and leaves the target as it was.
+///
+/// [`commit`]: AtomicFile::commit
+pub struct AtomicFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    file: Option<io::BufWriter<fs::File>>,
+}
+
+impl AtomicFile {
+    /// Start writing `path`.
+    pub fn create(path: &Path) -> Result<Self> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path
+            .file_name()
+            .with_context(|| format!("{}: not a file path", path.display()))?;
+        let mut n = 0u32;
+        loop {
+            let tmp = dir.join(format!(
+                ".{}.clean-tmp.{}.{n}",
+                name.to_string_lossy(),
+                std::process::id()
+            ));
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+            {
+                Ok(f) => {
+                    return Ok(AtomicFile {
+                        target: path.to_owned(),
+                        tmp,
+                        file: Some(io::BufWriter::with_capacity(1 << 16, f)),
+                    })
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("{}: cannot create a temporary file", path.display())
+                    })
+                }
             }
         }
-    };
-    let result = (|| -> io::Result<()> {
-        file.write_all(bytes)?;
-        if let Ok(meta) = fs::metadata(path) {
-            file.set_permissions(meta.permissions())?;
-        }
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| path.display().to_string());
     }
-    Ok(())
+
+    /// Flush, sync, keep an existing target's permissions, and rename over the target.
+    pub fn commit(mut self) -> Result<()> {
+        let file = self.file.take().expect("commit runs once");
+        let result = (|| -> io::Result<()> {
+            let file = file.into_inner().map_err(|e| e.into_error())?;
+            if let Ok(meta) = fs::metadata(&self.target) {
+                file.set_permissions(meta.permissions())?;
+            }
+            file.sync_all()?;
+            drop(file);
+            fs::rename(&self.tmp, &self.target)
+        })();
+        result.with_context(|| self.target.display().to_string())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().expect("not committed").write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.file.as_mut().expect("not committed").write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().expect("not committed").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed, or the rename failed: the temporary file goes.
+        let _ = fs::remove_file(&self.tmp);
+    }
+}
+
+/// Write `bytes` to `path` atomically (see [`AtomicFile`]).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes)
+        .with_context(|| path.display().to_string())?;
+    f.commit()
 }
 
 #[cfg(test)]
@@ -88,5 +135,19 @@ mod tests {
             1,
             "temporary file left behind"
         );
+    }
+
+    #[test]
+    fn abandoned_file_leaves_original_untouched() {
+        let d = dir("abandon");
+        let p = d.join("a.txt");
+        fs::write(&p, "original").unwrap();
+        {
+            let mut f = AtomicFile::create(&p).unwrap();
+            f.write_all(b"half a page").unwrap();
+            // dropped without commit, as when an error stops the run midway
+        }
+        assert_eq!(fs::read(&p).unwrap(), b"original");
+        assert_eq!(fs::read_dir(&d).unwrap().count(), 1);
     }
 }

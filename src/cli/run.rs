@@ -12,6 +12,8 @@ use clap::Parser;
 
 use super::args::{Args, Cmd, ColorChoice, FilterArgs, Format, RuleArgs};
 use super::input::{read_input, rule_set};
+use super::{corpus, parallel};
+use anyhow::Context;
 use clean::report::{diff, explain, stats::Stats, Styles};
 use clean::Page;
 
@@ -66,24 +68,97 @@ pub fn styles(choice: ColorChoice, is_terminal: bool) -> Styles {
     }
 }
 
-/// The filter and its review modes: clean each input in turn, and write the cleaned text,
-/// its diff, its removals, or (at the end) the counts.
+/// The filter: dispatch to the review modes (sequential, to stdout), JSONL, or plain
+/// pages (in parallel, to stdout, an output folder, or in place).
 fn filter(args: FilterArgs) -> Result<ExitCode> {
-    use std::io::IsTerminal;
     let rules = rule_set(&args.rules)?;
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {
-        args.files
+        args.files.clone()
     };
+    if args.diff || args.explain {
+        return review(&rules, &args, &files);
+    }
+    let to_files = args.output_dir.is_some() || args.in_place;
+    if to_files && files.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("-o/--output-dir and --in-place need file inputs, not standard input");
+    }
+    if let Some(dir) = &args.output_dir {
+        let mut seen = std::collections::HashMap::new();
+        for f in &files {
+            let name = f
+                .file_name()
+                .with_context(|| format!("{}: not a file name", f.display()))?;
+            if let Some(first) = seen.insert(name.to_owned(), f) {
+                anyhow::bail!(
+                    "{} and {} would both be written to {}",
+                    first.display(),
+                    f.display(),
+                    dir.join(name).display()
+                );
+            }
+        }
+        std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    }
+    let jobs = args
+        .jobs
+        .filter(|&j| j > 0)
+        .unwrap_or_else(parallel::default_jobs);
+    let mut run = Run {
+        failed: 0,
+        stats: args.stats.then(|| Stats::new(&rules)),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    if args.jsonl {
+        for path in &files {
+            corpus::jsonl_input(&rules, &args, path, jobs, &mut out, &mut run)?;
+        }
+    } else {
+        corpus::pages(&rules, &args, &files, jobs, &mut out, &mut run)?;
+    }
+    if let Some(stats) = &run.stats {
+        // With a destination for the cleaned text, the counts go to stderr.
+        if to_files || args.jsonl {
+            out.flush()?;
+            let mut err = io::stderr().lock();
+            match args.format {
+                Format::Text => stats.write_text(&mut err, &rules)?,
+                Format::Json => stats.write_json(&mut err, &rules)?,
+            }
+        } else {
+            match args.format {
+                Format::Text => stats.write_text(&mut out, &rules)?,
+                Format::Json => stats.write_json(&mut out, &rules)?,
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if run.failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What a run accumulates across inputs.
+pub struct Run {
+    /// Inputs or records that failed.
+    pub failed: usize,
+    /// Counts, under --stats.
+    pub stats: Option<Stats>,
+}
+
+/// `--diff` and `--explain`: each input in turn, to stdout.
+fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Result<ExitCode> {
+    use std::io::IsTerminal;
     let stdout = io::stdout();
     let st = styles(args.color, stdout.is_terminal());
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
     let mut changed = false;
-    let mut stats = Stats::new(&rules);
-    let mut buf = Vec::new();
-    for path in &files {
+    for path in files {
         let bytes = match read_input(path) {
             Ok(b) => b,
             Err(e) => {
@@ -93,35 +168,17 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let name = if path.as_os_str() == "-" {
-            "<stdin>".into()
-        } else {
-            path.display().to_string()
-        };
+        let name = display_name(path);
         let page = Page::new(&bytes);
         let outcome = rules.apply(&page, args.url.as_deref());
         if args.diff {
-            changed |= diff::write_diff(&mut out, &name, &page, &outcome, &rules, &st)?;
-        } else if args.explain {
-            let entries = explain::entries(&name, &page, &outcome, &rules);
+            changed |= diff::write_diff(&mut out, &name, &page, &outcome, rules, &st)?;
+        } else {
+            let entries = explain::entries(&name, &page, &outcome, rules);
             match args.format {
                 Format::Text => explain::write_text(&mut out, &entries, &st)?,
                 Format::Json => explain::write_json(&mut out, &entries)?,
             }
-        } else {
-            buf.clear();
-            outcome.render_into(&page, &mut buf);
-            if args.stats {
-                stats.add(&page, &outcome, buf.len());
-            } else {
-                out.write_all(&buf)?;
-            }
-        }
-    }
-    if args.stats {
-        match args.format {
-            Format::Text => stats.write_text(&mut out, &rules)?,
-            Format::Json => stats.write_json(&mut out, &rules)?,
         }
     }
     out.flush()?;
@@ -132,6 +189,15 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// How an input is named in messages and reports.
+pub fn display_name(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".into()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// `clean rules`: id, kind, source file:line and why of every loaded rule.

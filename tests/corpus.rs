@@ -1,0 +1,193 @@
+//! Corpus mode: JSON Lines records, `-j` ordering, `-o` output folders, `--in-place`.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clean"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Feed stdin from a thread so a large output cannot fill the pipe and deadlock; and
+    // `clean` may exit before reading its input (a bad rule file): ignore a broken pipe.
+    let mut w = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        if let Err(e) = w.write_all(&input) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Records built from the seeds, with varied other fields.
+fn shard(n: usize) -> String {
+    let seeds: Vec<String> = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| fs::read_to_string(p).unwrap())
+        .collect();
+    (0..n)
+        .map(|i| {
+            let t = serde_json::to_string(&seeds[i % seeds.len()]).unwrap();
+            format!("{{\"id\":\"r{i}\",\"n\":{i}.0,\"text\":{t},\"meta\":{{\"k\":[true,null]}}}}\n")
+        })
+        .collect()
+}
+
+#[test]
+fn jsonl_cleans_the_text_field_and_keeps_the_rest() {
+    let input = shard(8);
+    let out = run(&["--jsonl"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 8);
+    for (i, l) in lines.iter().enumerate() {
+        assert!(
+            l.starts_with(&format!("{{\"id\":\"r{i}\",\"n\":{i}.0,\"text\":\"")),
+            "{l}"
+        );
+        assert!(l.ends_with(",\"meta\":{\"k\":[true,null]}}"), "{l}");
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let seed_clean = run(&[], v["text"].as_str().unwrap().as_bytes());
+        assert_eq!(
+            text(&seed_clean.stdout),
+            v["text"].as_str().unwrap(),
+            "cleaning is idempotent on record {i}"
+        );
+    }
+}
+
+#[test]
+fn jobs_keep_record_order() {
+    let input = shard(300);
+    let one = run(&["--jsonl", "-j", "1"], input.as_bytes());
+    let four = run(&["--jsonl", "-j", "4"], input.as_bytes());
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(text(&one.stdout).lines().count(), 300);
+}
+
+#[test]
+fn field_names_and_url_field() {
+    let input = "{\"body\":\"Text.\\nNPR thanks our sponsors\\n\",\"link\":\"https://www.npr.org/a\"}\n\
+                 {\"body\":\"Text.\\nNPR thanks our sponsors\\n\",\"link\":\"https://example.com/\"}\n";
+    let out = run(
+        &["--jsonl", "--field", "body", "--url-field", "link"],
+        input.as_bytes(),
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "{\"body\":\"Text.\\n\",\"link\":\"https://www.npr.org/a\"}\n\
+         {\"body\":\"Text.\\nNPR thanks our sponsors\\n\",\"link\":\"https://example.com/\"}\n"
+    );
+}
+
+#[test]
+fn malformed_records_fail_or_are_skipped_and_counted() {
+    let input = "{\"text\":\"a\\n\"}\nnot json\n{\"text\":\"b\\n\"}\n";
+    let fail = run(&["--jsonl"], input.as_bytes());
+    assert_eq!(fail.status.code(), Some(2));
+    assert_eq!(text(&fail.stdout), "{\"text\":\"a\\n\"}\n");
+    assert!(
+        text(&fail.stderr).starts_with("clean: <stdin>:2: not a JSON object: "),
+        "{}",
+        text(&fail.stderr)
+    );
+
+    let skip = run(&["--jsonl", "--on-error", "skip"], input.as_bytes());
+    assert_eq!(skip.status.code(), Some(0));
+    assert_eq!(
+        text(&skip.stdout),
+        "{\"text\":\"a\\n\"}\n{\"text\":\"b\\n\"}\n"
+    );
+    assert!(text(&skip.stderr).ends_with("clean: <stdin>: skipped 1 malformed record(s) of 3\n"));
+}
+
+#[test]
+fn jsonl_stats_go_to_stderr() {
+    let out = run(
+        &["--jsonl", "--stats", "--format", "json"],
+        shard(4).as_bytes(),
+    );
+    assert_eq!(text(&out.stdout).lines().count(), 4);
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(v["pages"], 4);
+}
+
+#[test]
+fn output_dir_gets_one_file_per_input() {
+    let d = tmp("corpus-o");
+    let out = run(
+        &[
+            "-o",
+            d.to_str().unwrap(),
+            "seeds/000_d808dda28e326986.txt",
+            "seeds/003_25cf2292e73eca1d.txt",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    for n in ["000_d808dda28e326986.txt", "003_25cf2292e73eca1d.txt"] {
+        assert_eq!(
+            fs::read(d.join(n)).unwrap(),
+            fs::read(Path::new("seeds/expected").join(n)).unwrap()
+        );
+    }
+    let clash = run(
+        &[
+            "-o",
+            d.to_str().unwrap(),
+            "seeds/000_d808dda28e326986.txt",
+            "seeds/expected/000_d808dda28e326986.txt",
+        ],
+        b"",
+    );
+    assert_eq!(clash.status.code(), Some(2));
+    assert!(text(&clash.stderr).contains("would both be written to"));
+    let stdin = run(&["-o", d.to_str().unwrap()], b"x\n");
+    assert_eq!(stdin.status.code(), Some(2));
+}
+
+#[test]
+fn in_place_rewrites_and_a_failure_keeps_the_original() {
+    let d = tmp("corpus-in-place");
+    let page = d.join("p.txt");
+    fs::write(&page, "Advertising\nBody.\n").unwrap();
+    let out = run(&["--in-place", page.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&page).unwrap(), "Body.\n");
+
+    // A malformed record stops the run: the shard stays exactly as it was, no temp file.
+    let shard = d.join("s.jsonl");
+    let original = "{\"text\":\"Advertising\\nok\\n\"}\n{\"text\":\n";
+    fs::write(&shard, original).unwrap();
+    let out = run(&["--jsonl", "--in-place", shard.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&shard).unwrap(), original);
+    assert_eq!(
+        fs::read_dir(&d).unwrap().count(),
+        2,
+        "a temporary file was left behind"
+    );
+}
