@@ -15,6 +15,7 @@
 
 pub mod engine;
 pub mod rules;
+pub mod suggest;
 
 pub use engine::{load, Cause, Edit, ExampleFailure, Outcome, Page, Removal, RuleInfo, RuleSet};
 pub use rules::{embedded_sources, LoadError, Source};

@@ -8,5 +8,6 @@ mod input;
 #[allow(dead_code)] // used by the modes that write files (test --update, -o, --in-place)
 pub mod output;
 mod run;
+mod suggest;
 
 pub use run::main;

@@ -20,6 +20,7 @@ pub fn main() -> ExitCode {
     let result = match args.cmd {
         None => filter(args.filter),
         Some(Cmd::Rules { rules }) => list_rules(&rules),
+        Some(Cmd::Suggest(a)) => super::suggest::run(a),
     };
     match result {
         Ok(code) => code,
