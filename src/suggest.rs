@@ -15,6 +15,7 @@
 //! engine before it is returned. No I/O here.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
@@ -83,9 +84,27 @@ type Prepared<'a> = (Vec<&'a [u8]>, Vec<(LineKey, usize)>);
 #[derive(Debug, Default)]
 pub struct Counter {
     pages: u64,
-    shapes: HashMap<u64, Stat>,
+    shapes: HashMap<u64, Stat, BuildHasherDefault<KeyHasher>>,
     sample: Vec<String>,
     sample_bytes: usize,
+}
+
+/// The map keys are already hashes: mix them once instead of hashing them again.
+#[derive(Debug, Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (n ^ (n >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -145,7 +164,8 @@ fn trimmed_lines(bytes: &[u8]) -> Vec<&[u8]> {
 
 /// The distinct non-blank line keys of a page, with each one's first line index.
 fn page_keys(lines: &[&[u8]]) -> Vec<(LineKey, usize)> {
-    let mut seen: HashMap<u64, ()> = HashMap::with_capacity(lines.len());
+    let mut seen: HashMap<u64, (), BuildHasherDefault<KeyHasher>> =
+        HashMap::with_capacity_and_hasher(lines.len(), Default::default());
     let mut out = Vec::with_capacity(lines.len());
     for (i, l) in lines.iter().enumerate() {
         if l.is_empty() {
@@ -407,10 +427,12 @@ impl<'a> Analysis<'a> {
             .sample
             .iter()
             .map(|p| {
-                p.split('\n')
-                    .map(|l| {
-                        let t = std::str::from_utf8(trim(l.as_bytes())).unwrap_or("");
-                        let t = t.trim_start_matches('\u{feff}');
+                let page = Page::new(p.as_bytes());
+                (0..page.len())
+                    .map(|i| {
+                        let t = trim(page.trimmed(i));
+                        let t = if i == 0 { trim(strip_bom(t)) } else { t };
+                        let t = std::str::from_utf8(t).unwrap_or("");
                         SLine {
                             text: t,
                             shape: key(t.as_bytes()).shape,
@@ -470,13 +492,14 @@ impl<'a> Analysis<'a> {
         total > 0 && inside * 2 >= total
     }
 
-    /// Is line `j` boilerplate in a tail: recurring, or a short line next to a recurring
-    /// one (a headline beside its time stamp)?
+    /// Is line `j` boilerplate in a tail: recurring, or a short line that is not a
+    /// sentence next to a recurring one (a headline beside its time stamp)?
     fn tail_boilerplate(&self, lines: &[SLine], j: usize) -> bool {
         if self.recurring(lines[j].shape) {
             return true;
         }
-        if words(lines[j].text) > 20 {
+        let t = lines[j].text;
+        if words(t) > 20 || t.ends_with(['.', '!', '?', '"', '\'', '”', '’']) {
             return false;
         }
         let (p, n) = Self::prev_next(lines, j);
@@ -696,12 +719,13 @@ impl<'a> Analysis<'a> {
         }
         // Drops: everything else that recurs and is not (nearly always) taken by the
         // cuts and blocks above.
-        let structural = self.compile(&ns, &rules);
+        let gone = self
+            .compile(&ns, &rules)
+            .map(|rs| self.removed_shares(&rs))
+            .unwrap_or_default();
         for &(k, st) in &cands {
-            if let Some(rs) = &structural {
-                if self.covered(rs, k) {
-                    continue;
-                }
+            if gone.get(&k).is_some_and(|&(g, t)| g * 10 >= t * 9) {
+                continue;
             }
             let (lines, patterns) = matcher(st);
             rules.push(OutRule {
@@ -733,7 +757,6 @@ impl<'a> Analysis<'a> {
         let mut detect: Vec<String> = Vec::new();
         let mut covered = vec![false; self.sample.len()];
         let mut pool: Vec<(u64, &Stat)> = cands.clone();
-        pool.sort_by_key(|(_, st)| (st.varies, std::cmp::Reverse(st.pages)));
         while detect.len() < 5 {
             let missing = covered.iter().filter(|c| !**c).count();
             if !self.sample.is_empty() && missing * 20 <= self.sample.len() && !detect.is_empty() {
@@ -746,7 +769,14 @@ impl<'a> Analysis<'a> {
                     .filter(|(lines, c)| !**c && lines.iter().any(|l| l.shape == k))
                     .count()
             };
-            let Some(&(k, st)) = pool.iter().max_by_key(|(k, st)| (gain(*k), st.pages)) else {
+            // Most pages covered; among equals, literal lines before digit patterns.
+            let Some(&(k, st)) = pool.iter().min_by_key(|(k, st)| {
+                (
+                    std::cmp::Reverse(gain(*k)),
+                    st.varies,
+                    std::cmp::Reverse(st.pages),
+                )
+            }) else {
                 break;
             };
             if gain(k) == 0 && !detect.is_empty() {
@@ -834,26 +864,22 @@ impl<'a> Analysis<'a> {
         load(&[Source::new("suggested", text)]).ok()
     }
 
-    /// Are 90% of `shape`'s sampled occurrences removed by `rs`?
-    fn covered(&self, rs: &RuleSet, shape: u64) -> bool {
+    /// For every shape in the sample: (occurrences `rs` removes, occurrences).
+    fn removed_shares(&self, rs: &RuleSet) -> HashMap<u64, (usize, usize)> {
         let active = vec![true; rs.rules().len()];
-        let (mut gone, mut total) = (0, 0);
+        let mut m: HashMap<u64, (usize, usize)> = HashMap::new();
         for (p, lines) in self.c.sample.iter().zip(&self.sample) {
-            if !lines.iter().any(|l| l.shape == shape) {
-                continue;
-            }
             let page = Page::new(p.as_bytes());
             let out = rs.apply_active(&page, &active);
             for (i, l) in lines.iter().enumerate() {
-                if l.shape == shape && !l.blank {
-                    total += 1;
-                    if !out.is_kept(i) {
-                        gone += 1;
-                    }
+                if !l.blank {
+                    let e = m.entry(l.shape).or_default();
+                    e.1 += 1;
+                    e.0 += usize::from(!out.is_kept(i));
                 }
             }
         }
-        total > 0 && gone * 10 >= total * 9
+        m
     }
 
     /// Give every rule a removing example drawn from the sampled pages and a look-alike
@@ -918,5 +944,82 @@ impl<'a> Analysis<'a> {
         let mut r = r.clone();
         r.examples.clear();
         self.compile(&namespace(&self.opts.name), std::slice::from_ref(&r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_runs_make_one_shape() {
+        let a = key(b"19:04, 07.01.2026");
+        let b = key(b"18:27, 30.12.2025");
+        assert_eq!(a.shape, b.shape);
+        assert_ne!(a.literal, b.literal);
+        assert_ne!(key(b"19:04").shape, key(b"19-04").shape);
+        assert_eq!(digit_runs(b"19:04, 7.1.2026"), vec![2, 2, 1, 1, 4]);
+    }
+
+    #[test]
+    fn shape_regex_escapes_metacharacters_and_generalises_digits() {
+        let re = shape_regex(r"Price (USD) 12.5$ [x]+ \d", &[(1, 3), (1, 1)]);
+        assert_eq!(re, r"Price \(USD\) \d{1,3}\.\d{1}\$ \[x\]\+ \\d");
+        let re = regex::Regex::new(&format!("^{re}$")).unwrap();
+        assert!(re.is_match(r"Price (USD) 999.0$ [x]+ \d"));
+        assert!(!re.is_match(r"Price (USD) 9990.0$ [x]+ \d"));
+    }
+
+    #[test]
+    fn slugs_are_kebab_ids() {
+        assert_eq!(slug("Play Live Radio"), "play-live-radio");
+        assert_eq!(
+            slug("© 2013 NPR. All rights reserved."),
+            "npr-all-rights-reserved"
+        );
+        assert_eq!(slug("19:04, 07.01.2026"), "line");
+        assert_eq!(slug("Über «quotes»"), "ber-quotes");
+        assert_eq!(namespace("www.Example.com"), "www-example-com");
+        assert_eq!(namespace("!!"), "site");
+    }
+
+    #[test]
+    fn rare_shapes_are_pruned_and_frequent_ones_kept() {
+        let mut c = Counter::new();
+        for i in 0..(2 * PRUNE_EVERY) {
+            c.add(format!("Site header\nunique line {i} x{}\n", i * 7919).as_bytes());
+        }
+        // Every "unique line" has the same shape (digits generalised); use letters.
+        let mut d = Counter::new();
+        for i in 0..(2 * PRUNE_EVERY) {
+            let word: String = format!("{i:x}")
+                .chars()
+                .map(|ch| (b'g' + ch as u8 % 16) as char)
+                .collect();
+            d.add(format!("Site header\nunique {word}\n").as_bytes());
+        }
+        assert!(
+            d.tracked_shapes() < PRUNE_EVERY as usize + 2,
+            "{}",
+            d.tracked_shapes()
+        );
+        let header = key(b"Site header").shape;
+        assert_eq!(d.shapes[&header].pages as u64, 2 * PRUNE_EVERY);
+        assert_eq!(c.tracked_shapes(), 2);
+    }
+
+    #[test]
+    fn batch_and_single_counting_agree() {
+        let pages: Vec<String> = (0..50)
+            .map(|i| format!("Head\n\nBody {i} {}\nFoot {}\n", "w".repeat(i % 7), i % 3))
+            .collect();
+        let refs: Vec<&[u8]> = pages.iter().map(|p| p.as_bytes()).collect();
+        let (mut a, mut b) = (Counter::new(), Counter::new());
+        a.add_batch(&refs, 3);
+        for p in &refs {
+            b.add(p);
+        }
+        let o = Options::default();
+        assert_eq!(a.suggest(&o).toml, b.suggest(&o).toml);
     }
 }
