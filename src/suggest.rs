@@ -788,7 +788,9 @@ impl<'a> Analysis<'a> {
             }
             let (l, p) = matcher(st);
             let body = l.first().map_or_else(|| p[0].clone(), |l| regex::escape(l));
-            detect.push(format!(r"^[ \t]*{body}[ \t]*\r?$"));
+            detect.push(format!(
+                r"^[ \t\x{{A0}}\x{{FEFF}}]*{body}[ \t\x{{A0}}]*\r?$"
+            ));
         }
         let file = OutFile {
             site: OutSite {
@@ -806,7 +808,7 @@ impl<'a> Analysis<'a> {
             self.opts.min_pages,
             self.sample.len(),
         );
-        let nrules = file.rule.len();
+        let mut file = file;
         if file.site.detect.is_empty() && file.site.hosts.is_empty() {
             text.push_str("# Nothing recurs often enough: no rules.\n");
             return Suggestion {
@@ -814,10 +816,36 @@ impl<'a> Analysis<'a> {
                 rules: 0,
             };
         }
-        text.push_str(&toml::to_string(&file).expect("a rule file serialises"));
-        Suggestion {
-            toml: text,
-            rules: nrules,
+        // The file must load as written: a rule the loader rejects (say, a pattern over the
+        // regex size limit) is left out, and so is a detect pattern it rejects.
+        loop {
+            let body = toml::to_string(&file).expect("a rule file serialises");
+            let err = match load(&[Source::new("suggested", body.clone())]) {
+                Ok(_) => {
+                    text.push_str(&body);
+                    return Suggestion {
+                        toml: text,
+                        rules: file.rule.len(),
+                    };
+                }
+                Err(e) => e,
+            };
+            let before = (file.rule.len(), file.site.detect.len());
+            match &err.rule {
+                Some(id) => file.rule.retain(|r| &r.id != id),
+                None => {
+                    file.site.detect.pop();
+                }
+            }
+            if (file.rule.len(), file.site.detect.len()) == before
+                || (file.site.detect.is_empty() && file.site.hosts.is_empty())
+            {
+                text.push_str(&format!("# No loadable rule file: {err}\n"));
+                return Suggestion {
+                    toml: text,
+                    rules: 0,
+                };
+            }
         }
     }
 

@@ -453,3 +453,31 @@ fn suggest_over_generated_npr_pages_recovers_the_seed_chrome() {
     }
     assert!(chrome >= 10 && gone == chrome);
 }
+
+#[test]
+fn crlf_and_bom_pages_give_rules_that_clean_them() {
+    let mut r = Rng(11);
+    let pages: Vec<_> = (0..40).map(|_| site_page(&mut r, true)).collect();
+    let crlf = |p: &[(String, bool)]| -> String {
+        let body: String = p.iter().map(|(l, _)| format!("{l}  \r\n")).collect();
+        format!("\u{feff}{body}")
+    };
+    let learn: Vec<String> = pages[..20].iter().map(|p| crlf(p)).collect();
+    let (toml, rules) = suggest(&learn, "crlf", 0.3);
+    assert_examples_hold(&rules, &toml);
+    for p in &pages[20..] {
+        let t = crlf(p);
+        let page = Page::new(t.as_bytes());
+        let out = rules.apply(&page, None);
+        let (mut chrome, mut gone) = (0, 0);
+        for (i, (l, is_chrome)) in p.iter().enumerate() {
+            if *is_chrome {
+                chrome += 1;
+                gone += usize::from(!out.is_kept(i));
+            } else if !l.is_empty() {
+                assert!(out.is_kept(i), "article line removed: {l:?}\n{toml}");
+            }
+        }
+        assert!(gone * 100 >= chrome * 95, "{gone} of {chrome}\n{toml}");
+    }
+}
