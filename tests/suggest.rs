@@ -481,3 +481,26 @@ fn crlf_and_bom_pages_give_rules_that_clean_them() {
         assert!(gone * 100 >= chrome * 95, "{gone} of {chrome}\n{toml}");
     }
 }
+
+#[test]
+fn a_recurring_sentence_between_paragraphs_is_article_like_and_not_proposed() {
+    let mut r = Rng(99);
+    let pages: Vec<String> = (0..40)
+        .map(|i| {
+            let mut p = site_page(&mut r, false);
+            if i % 2 == 0 {
+                // A stock sentence of the articles themselves, inside the prose.
+                let at = p.iter().position(|(l, c)| !c && l.ends_with('.')).unwrap();
+                p.insert(
+                    at + 1,
+                    ("Thank you very much for joining us today.".into(), false),
+                );
+                p.insert(at + 2, (paragraph(&mut r), false));
+            }
+            text(&p)
+        })
+        .collect();
+    let (toml, rules) = suggest(&pages, "s", 0.3);
+    assert!(!toml.contains("Thank you very much"), "{toml}");
+    assert!(!rules.rules().is_empty());
+}
