@@ -68,13 +68,30 @@ struct Stat {
     examples: Vec<Box<str>>,
     /// Length range of each digit run, in order.
     digits: Vec<(u8, u8)>,
+    /// Counts the last sentence of longer lines, not whole lines.
+    suffix: bool,
 }
 
-/// One normalised line of a page.
+/// One normalised line of a page, or the last sentence of one (`from` > 0).
 #[derive(Debug, Clone, Copy)]
 struct LineKey {
     shape: u64,
     literal: u64,
+    /// Byte offset of the counted text in the trimmed line (0: the whole line).
+    from: usize,
+}
+
+/// Seed that keeps last-sentence keys apart from whole-line keys.
+const SUFFIX_SEED: u64 = 0x5bd1_e995_9e37_79b9;
+
+/// Where the last sentence of a line of several sentences starts: after the last `.`,
+/// `?` or `!` that a space follows.
+fn last_sentence(line: &[u8]) -> Option<usize> {
+    let p = line
+        .windows(2)
+        .rposition(|w| matches!(w[0], b'.' | b'?' | b'!') && w[1] == b' ')?;
+    let from = p + 2;
+    (from < line.len()).then_some(from)
 }
 
 /// A page's trimmed lines and its distinct line keys.
@@ -129,6 +146,7 @@ fn key(line: &[u8]) -> LineKey {
     LineKey {
         shape: s,
         literal: l,
+        from: 0,
     }
 }
 
@@ -174,6 +192,14 @@ fn page_keys(lines: &[&[u8]]) -> Vec<(LineKey, usize)> {
         let k = key(l);
         if seen.insert(k.shape, ()).is_none() {
             out.push((k, i));
+        }
+        if let Some(from) = last_sentence(l) {
+            let mut k = key(&l[from..]);
+            k.shape ^= SUFFIX_SEED;
+            k.from = from;
+            if seen.insert(k.shape, ()).is_none() {
+                out.push((k, i));
+            }
         }
     }
     out
@@ -231,9 +257,11 @@ impl Counter {
         self.pages += 1;
         let bucket = self.pages.div_ceil(PRUNE_EVERY) as u32;
         for &(k, i) in keys {
+            let text = &lines[i][k.from..];
             let st = self.shapes.entry(k.shape).or_insert_with(|| Stat {
                 delta: bucket - 1,
                 literal: k.literal,
+                suffix: k.from > 0,
                 ..Stat::default()
             });
             st.pages += 1;
@@ -241,14 +269,14 @@ impl Counter {
                 st.varies = true;
             }
             if st.pages >= 2 && st.examples.len() < 2 {
-                if let Ok(t) = std::str::from_utf8(lines[i]) {
+                if let Ok(t) = std::str::from_utf8(text) {
                     if !st.examples.iter().any(|e| &**e == t) {
                         st.examples.push(t.into());
                     }
                 }
             }
             if st.pages >= 2 {
-                let runs = digit_runs(lines[i]);
+                let runs = digit_runs(text);
                 if st.digits.is_empty() {
                     st.digits = runs.iter().map(|&n| (n, n)).collect();
                 } else if st.digits.len() == runs.len() {
@@ -319,6 +347,8 @@ struct OutRule {
     lines: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     patterns: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    spans: Vec<String>,
     #[serde(rename = "while", skip_serializing_if = "Vec::is_empty")]
     while_: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -603,6 +633,22 @@ impl<'a> Analysis<'a> {
             .filter(|(_, st)| st.pages >= self.threshold && !st.examples.is_empty())
             .map(|(&k, st)| (k, st))
             .collect();
+        // Last sentences that recur at the end of longer lines (a credit glued to the last
+        // paragraph): five words at least, and not a whole recurring line already.
+        let mut ends: Vec<(u64, &Stat)> = cands
+            .iter()
+            .copied()
+            .filter(|(_, st)| st.suffix && words(&st.examples[0]) >= 5)
+            .filter(|(k, st)| {
+                !self.recurring(key(st.examples[0].as_bytes()).shape) && self.mostly_glued(*k)
+            })
+            .collect();
+        ends.sort_by(|a, b| {
+            b.1.pages
+                .cmp(&a.1.pages)
+                .then_with(|| a.1.examples[0].cmp(&b.1.examples[0]))
+        });
+        cands.retain(|(_, st)| !st.suffix);
         cands.sort_by(|a, b| {
             b.1.pages
                 .cmp(&a.1.pages)
@@ -653,6 +699,7 @@ impl<'a> Analysis<'a> {
                 kind: "cut",
                 lines,
                 patterns,
+                spans: Vec::new(),
                 while_: Vec::new(),
                 max_gap: None,
                 examples: Vec::new(),
@@ -711,6 +758,7 @@ impl<'a> Analysis<'a> {
                 kind: "block",
                 lines,
                 patterns,
+                spans: Vec::new(),
                 while_,
                 max_gap: Some(1),
                 examples: Vec::new(),
@@ -734,6 +782,25 @@ impl<'a> Analysis<'a> {
                 kind: "drop",
                 lines,
                 patterns,
+                spans: Vec::new(),
+                while_: Vec::new(),
+                max_gap: None,
+                examples: Vec::new(),
+                pages: st.pages,
+            });
+        }
+        for (_, st) in ends {
+            rules.push(OutRule {
+                id: String::new(),
+                why: format!(
+                    "{} ends a longer line on {} of {n} pages",
+                    shown(st),
+                    st.pages
+                ),
+                kind: "strip",
+                lines: Vec::new(),
+                patterns: Vec::new(),
+                spans: vec![shape_regex(&st.examples[0], &st.digits)],
                 while_: Vec::new(),
                 max_gap: None,
                 examples: Vec::new(),
@@ -744,7 +811,13 @@ impl<'a> Analysis<'a> {
         // Ids from the text, unique.
         let mut used: HashMap<String, usize> = HashMap::new();
         for r in &mut rules {
-            let base = slug(r.lines.first().or(r.patterns.first()).map_or("", |s| s));
+            let base = slug(
+                r.lines
+                    .first()
+                    .or(r.patterns.first())
+                    .or(r.spans.first())
+                    .map_or("", |s| s),
+            );
             let base = format!("{ns}/{base}");
             let k = used.entry(base.clone()).or_default();
             *k += 1;
@@ -849,6 +922,23 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    /// Does the last sentence `k` end lines that are not themselves recurring (article
+    /// paragraphs) in at least half of its sampled occurrences? Otherwise it is only the
+    /// end of a recurring line, which a line rule takes whole.
+    fn mostly_glued(&self, k: u64) -> bool {
+        let (mut glued, mut total) = (0, 0);
+        for l in self.sample.iter().flatten() {
+            let Some(from) = last_sentence(l.text.as_bytes()) else {
+                continue;
+            };
+            if key(&l.text.as_bytes()[from..]).shape ^ SUFFIX_SEED == k {
+                total += 1;
+                glued += usize::from(!self.recurring(l.shape));
+            }
+        }
+        total > 0 && glued * 2 >= total
+    }
+
     fn mean_tail(&self, shape: u64) -> usize {
         let mut sum = 0;
         for lines in &self.sample {
@@ -927,8 +1017,8 @@ impl<'a> Analysis<'a> {
                 let text: String = lines.iter().map(|l| format!("{}\n", l.text)).collect();
                 let page = Page::new(text.as_bytes());
                 let out = rs.apply_active(&page, &active);
-                let Some(first) = (0..page.len()).find(|&i| !out.is_kept(i) && !lines[i].blank)
-                else {
+                let changed = |i: usize| !out.is_kept(i) || out.edit_of(i).is_some();
+                let Some(first) = (0..page.len()).find(|&i| changed(i) && !lines[i].blank) else {
                     continue;
                 };
                 let start = (0..first).rev().find(|&j| !lines[j].blank).unwrap_or(first);
@@ -996,6 +1086,18 @@ mod tests {
         let re = regex::Regex::new(&format!("^{re}$")).unwrap();
         assert!(re.is_match(r"Price (USD) 999.0$ [x]+ \d"));
         assert!(!re.is_match(r"Price (USD) 9990.0$ [x]+ \d"));
+    }
+
+    #[test]
+    fn last_sentences() {
+        let l = b"KELEMEN: Thank you, Audie. Transcript provided by NPR, Copyright NPR.";
+        assert_eq!(
+            &l[last_sentence(l).unwrap()..],
+            b"Transcript provided by NPR, Copyright NPR."
+        );
+        assert_eq!(last_sentence(b"One sentence only."), None);
+        assert_eq!(last_sentence(b"Ends with a space. "), None);
+        assert_eq!(last_sentence(b"Really? Yes"), Some(8));
     }
 
     #[test]
