@@ -134,7 +134,7 @@ fn jsonl_by_host_into_out_dir() {
 }
 
 #[test]
-fn several_hosts_need_out_dir_and_bad_records_are_reported() {
+fn several_hosts_need_out_dir_and_bad_inputs_are_reported_and_skipped() {
     let input = "{\"url\":\"https://a.example/\",\"text\":\"x\"}\n{\"url\":\"https://b.example/\",\"text\":\"y\"}\n";
     let out = clean(
         &["suggest", "--jsonl", "--url-field", "url"],
@@ -142,12 +142,34 @@ fn several_hosts_need_out_dir_and_bad_records_are_reported() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--out-dir"));
-    let out = clean(&["suggest", "--jsonl"], b"{\"text\":\"x\"}\nnot json\n");
+    // A bad record is reported by line and skipped; the others still count.
+    let mut input = String::new();
+    for i in 0..6 {
+        input.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"text": page("Gazette", i)})
+        ));
+        if i == 2 {
+            input.push_str("not json\n{\"body\":\"no text field\"}\n");
+        }
+    }
+    let out = clean(&["suggest", "--jsonl"], input.as_bytes());
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("<stdin>:2: not a JSON record")
-            || String::from_utf8_lossy(&out.stderr).contains("-:2: not a JSON record"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("-:4: not a JSON record"), "{err}");
+    assert!(err.contains("-:5: no field `text`"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("on 6 of 6 pages"));
+    // A missing page file likewise.
+    let d = tmp("missing");
+    let mut args = vec!["suggest".to_string(), "no/such/page.txt".to_string()];
+    for i in 0..4 {
+        let p = d.join(format!("p{i}.txt"));
+        fs::write(&p, page("Gazette", i)).unwrap();
+        args.push(p.display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = clean(&args, b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/page.txt"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("on 4 of 4 pages"));
 }

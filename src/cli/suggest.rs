@@ -64,6 +64,8 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
             .unwrap_or(1)
     });
     let mut counters: BTreeMap<String, Counter> = BTreeMap::new();
+    // Unreadable files and bad records are reported and skipped; the status is then 2.
+    let mut failed = 0usize;
     if args.jsonl {
         let files = if args.files.is_empty() {
             vec![PathBuf::from("-")]
@@ -74,7 +76,14 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
             let reader: Box<dyn BufRead> = if f.as_os_str() == "-" {
                 Box::new(io::BufReader::with_capacity(1 << 20, io::stdin().lock()))
             } else {
-                let file = std::fs::File::open(f).with_context(|| f.display().to_string())?;
+                let file = match std::fs::File::open(f) {
+                    Ok(file) => file,
+                    Err(e) => {
+                        failed += 1;
+                        warn(&format!("{}: {e}", f.display()))?;
+                        continue;
+                    }
+                };
                 Box::new(io::BufReader::with_capacity(1 << 20, file))
             };
             read_jsonl(
@@ -83,6 +92,7 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
                 &args,
                 threads,
                 &mut counters,
+                &mut failed,
             )?;
         }
     } else {
@@ -93,10 +103,16 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
         };
         let counter = counters.entry(String::new()).or_default();
         for chunk in files.chunks(BATCH) {
-            let pages = chunk
-                .iter()
-                .map(|p| read_input(p))
-                .collect::<Result<Vec<_>>>()?;
+            let mut pages = Vec::with_capacity(chunk.len());
+            for p in chunk {
+                match read_input(p) {
+                    Ok(b) => pages.push(b),
+                    Err(e) => {
+                        failed += 1;
+                        warn(&format!("{e:#}"))?;
+                    }
+                }
+            }
             let refs: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
             counter.add_batch(&refs, threads);
         }
@@ -147,7 +163,16 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn warn(msg: &str) -> Result<()> {
+    writeln!(io::stderr().lock(), "clean: {msg}")?;
+    Ok(())
 }
 
 fn command_line() -> String {
@@ -171,6 +196,7 @@ fn read_jsonl(
     args: &SuggestArgs,
     threads: usize,
     counters: &mut BTreeMap<String, Counter>,
+    failed: &mut usize,
 ) -> Result<()> {
     let mut lineno = 0usize;
     loop {
@@ -200,7 +226,10 @@ fn read_jsonl(
                     .entry(host.clone())
                     .or_default()
                     .push(text.as_bytes()),
-                Err((line, e)) => bail!("{name}:{line}: {e}"),
+                Err((line, e)) => {
+                    *failed += 1;
+                    warn(&format!("{name}:{line}: {e} (record skipped)"))?;
+                }
             }
         }
         for (host, pages) in by_host {
