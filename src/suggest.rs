@@ -2,20 +2,23 @@
 //!
 //! Chrome is what recurs across pages; the article is what does not. A [`Counter`] takes
 //! pages (bytes) and counts, for every line *shape* (the trimmed line with each digit run
-//! generalised), in how many pages it occurs. Only 64-bit hashes are kept per shape, plus
-//! one example text once a shape has been seen on two pages; rare shapes are pruned by
-//! lossy counting every [`PRUNE_EVERY`] pages, so memory stays bounded however many pages
-//! go in. The first pages are also kept whole (up to [`SAMPLE_PAGES`] pages and
-//! [`SAMPLE_BYTES`] bytes) to study where recurring lines stand: what follows a footer
-//! marker (`cut`), which shapes follow a list header (`block`), and whether a recurring
-//! line sits inside prose (then it is article-like and never proposed).
+//! generalised) and for the last sentence of every line of several sentences, in how many
+//! pages it occurs. Only 64-bit hashes are kept per shape, plus one or two example texts
+//! once a shape has been seen on two pages; rare shapes are pruned by lossy counting every
+//! [`PRUNE_EVERY`] pages, so memory stays bounded however many pages go in. The first
+//! pages are also kept whole (up to [`SAMPLE_PAGES`] pages and [`SAMPLE_BYTES`] bytes, or a
+//! budget shared by several counters) to study where recurring lines stand: what follows a
+//! footer marker (`cut`), which shapes follow a list header (`block`), whether a recurring
+//! last sentence is glued to article paragraphs (`strip`), and whether a recurring line
+//! sits inside prose (then it is article-like and never proposed).
 //!
-//! [`Counter::suggest`] turns the counts into a rule file's text. The text is made with the
-//! `toml` serializer, loaded back with the engine, and every example is checked with the
-//! engine before it is returned. No I/O here.
+//! [`Counter::suggest`] turns the counts into a rule file's text: made with the `toml`
+//! serializer, loaded back with the engine, every example checked by the engine. No I/O.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -104,6 +107,9 @@ pub struct Counter {
     shapes: HashMap<u64, Stat, BuildHasherDefault<KeyHasher>>,
     sample: Vec<String>,
     sample_bytes: usize,
+    /// Bytes of whole pages that counters sharing this budget may still keep (several
+    /// hosts counted at once share one budget; see [`Counter::sharing`]).
+    budget: Option<Arc<AtomicUsize>>,
 }
 
 /// The map keys are already hashes: mix them once instead of hashing them again.
@@ -211,6 +217,33 @@ impl Counter {
         Counter::default()
     }
 
+    /// An empty counter whose kept whole pages come out of `budget` (bytes), shared with
+    /// other counters: with one counter per host, the sample stays bounded however many
+    /// hosts there are.
+    pub fn sharing(budget: Arc<AtomicUsize>) -> Self {
+        Counter {
+            budget: Some(budget),
+            ..Counter::default()
+        }
+    }
+
+    /// Take `n` bytes for the sample, if this counter's limits and the shared budget allow.
+    fn take_sample_bytes(&mut self, n: usize) -> bool {
+        if self.sample.len() >= SAMPLE_PAGES || self.sample_bytes + n > SAMPLE_BYTES {
+            return false;
+        }
+        if let Some(b) = &self.budget {
+            let got = b.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            });
+            if got.is_err() {
+                return false;
+            }
+        }
+        self.sample_bytes += n;
+        true
+    }
+
     /// Pages counted so far.
     pub fn pages(&self) -> u64 {
         self.pages
@@ -287,8 +320,7 @@ impl Counter {
                 }
             }
         }
-        if self.sample.len() < SAMPLE_PAGES && self.sample_bytes + page.len() <= SAMPLE_BYTES {
-            self.sample_bytes += page.len();
+        if self.take_sample_bytes(page.len()) {
             self.sample.push(String::from_utf8_lossy(page).into_owned());
         }
         if self.pages % PRUNE_EVERY == 0 {
@@ -1136,6 +1168,23 @@ mod tests {
         let header = key(b"Site header").shape;
         assert_eq!(d.shapes[&header].pages as u64, 2 * PRUNE_EVERY);
         assert_eq!(c.tracked_shapes(), 2);
+    }
+
+    #[test]
+    fn counters_sharing_a_budget_keep_no_more_pages_than_it_allows() {
+        let budget = Arc::new(AtomicUsize::new(100));
+        let (mut a, mut b) = (
+            Counter::sharing(budget.clone()),
+            Counter::sharing(budget.clone()),
+        );
+        let page = "x".repeat(30);
+        for _ in 0..3 {
+            a.add(page.as_bytes());
+            b.add(page.as_bytes());
+        }
+        assert_eq!(a.sample.len() + b.sample.len(), 3);
+        assert_eq!(budget.load(Ordering::Relaxed), 10);
+        assert_eq!(a.pages() + b.pages(), 6);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
@@ -18,6 +20,8 @@ use clean::suggest::{namespace, Counter, Options};
 
 /// Pages per batch.
 const BATCH: usize = 2048;
+/// Bytes of whole pages kept for the positional analysis, over all hosts together.
+const SAMPLE_BUDGET: usize = 256 << 20;
 
 /// Learn a site's rule file from its pages: lines that recur across pages are chrome.
 #[derive(Debug, ClapArgs)]
@@ -66,6 +70,7 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
     let mut counters: BTreeMap<String, Counter> = BTreeMap::new();
     // Unreadable files and bad records are reported and skipped; the status is then 2.
     let mut failed = 0usize;
+    let budget = Arc::new(AtomicUsize::new(SAMPLE_BUDGET));
     if args.jsonl {
         let files = if args.files.is_empty() {
             vec![PathBuf::from("-")]
@@ -87,6 +92,7 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
                 Box::new(io::BufReader::with_capacity(1 << 20, file))
             };
             read_jsonl(
+                &budget,
                 reader,
                 &f.display().to_string(),
                 &args,
@@ -191,6 +197,7 @@ fn command_line() -> String {
 /// Read JSON Lines records in batches, parse them on `threads` threads and count each
 /// record's text under its URL's host ("" without --url-field).
 fn read_jsonl(
+    budget: &Arc<AtomicUsize>,
     mut reader: Box<dyn BufRead>,
     name: &str,
     args: &SuggestArgs,
@@ -233,7 +240,10 @@ fn read_jsonl(
             }
         }
         for (host, pages) in by_host {
-            counters.entry(host).or_default().add_batch(&pages, threads);
+            counters
+                .entry(host)
+                .or_insert_with(|| Counter::sharing(budget.clone()))
+                .add_batch(&pages, threads);
         }
     }
 }
