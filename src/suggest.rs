@@ -572,6 +572,12 @@ impl<'a> Analysis<'a> {
     /// Is `shape` a footer marker: in nearly every sampled page that has it, only
     /// boilerplate follows its first occurrence, and something does follow.
     fn is_cut(&self, shape: u64) -> bool {
+        self.cut_evidence(shape).is_some()
+    }
+
+    /// (sampled pages where only boilerplate follows `shape`, sampled pages with it), when
+    /// `shape` is a footer marker.
+    fn cut_evidence(&self, shape: u64) -> Option<(usize, usize)> {
         let (mut ok, mut total, mut tail_lines) = (0usize, 0usize, 0usize);
         for lines in &self.sample {
             let Some(i) = lines.iter().position(|l| l.shape == shape && !l.blank) else {
@@ -584,7 +590,7 @@ impl<'a> Analysis<'a> {
                 ok += 1;
             }
         }
-        total > 0 && ok * 100 >= total * 97 && tail_lines >= 2 * total
+        (total > 0 && ok * 100 >= total * 97 && tail_lines >= 2 * total).then_some((ok, total))
     }
 
     /// For a list header: the recurring shapes that follow it (within three lines) in at
@@ -696,10 +702,10 @@ impl<'a> Analysis<'a> {
             }
         };
         let shown = |st: &Stat| -> String {
-            let mut s = format!("{:?}", &*st.examples[0]);
+            let mut s = format!("\"{}\"", &*st.examples[0]);
             if st.varies {
                 if let Some(e) = st.examples.get(1) {
-                    s.push_str(&format!(", {e:?}"));
+                    s.push_str(&format!(", \"{e}\""));
                 }
                 s.push_str(" (only digits vary)");
             }
@@ -723,11 +729,14 @@ impl<'a> Analysis<'a> {
             let (lines, patterns) = matcher(st);
             rules.push(OutRule {
                 id: String::new(),
-                why: format!(
-                    "{} on {} of {n} pages starts a footer: in the sampled pages only recurring lines and short list items follow it",
-                    shown(st),
-                    st.pages
-                ),
+                why: {
+                    let (ok, total) = self.cut_evidence(k).unwrap_or_default();
+                    format!(
+                        "{} on {} of {n} pages starts the footer: in {ok} of {total} sampled pages only recurring lines and short list items follow it",
+                        shown(st),
+                        st.pages
+                    )
+                },
                 kind: "cut",
                 lines,
                 patterns,
@@ -776,13 +785,13 @@ impl<'a> Analysis<'a> {
                 let (l, p) = matcher(ws);
                 while_.extend(l.iter().map(|l| regex::escape(l)));
                 while_.extend(p);
-                shapes_txt.push(format!("{:?}", &*ws.examples[0]));
+                shapes_txt.push(format!("\"{}\"", &*ws.examples[0]));
             }
             let (lines, patterns) = matcher(st);
             rules.push(OutRule {
                 id: String::new(),
                 why: format!(
-                    "{} on {} of {n} pages heads a list of headlines and recurring lines ({})",
+                    "{} on {} of {n} pages is followed by recurring lines ({}), at most one other line (a headline) between them",
                     shown(st),
                     st.pages,
                     shapes_txt.join(", ")
