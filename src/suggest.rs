@@ -442,6 +442,14 @@ fn shape_regex(example: &str, digits: &[(u8, u8)]) -> String {
     out
 }
 
+/// A line quoted for a `why`: in double quotes, cut to 80 characters.
+fn quote(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((i, _)) => format!("\"{}…\"", &s[..i]),
+        None => format!("\"{s}\""),
+    }
+}
+
 /// A kebab slug of the first words of `text` (digits dropped).
 fn slug(text: &str) -> String {
     let mut s = String::new();
@@ -702,10 +710,10 @@ impl<'a> Analysis<'a> {
             }
         };
         let shown = |st: &Stat| -> String {
-            let mut s = format!("\"{}\"", &*st.examples[0]);
+            let mut s = quote(&st.examples[0]);
             if st.varies {
                 if let Some(e) = st.examples.get(1) {
-                    s.push_str(&format!(", \"{e}\""));
+                    s.push_str(&format!(", {}", quote(e)));
                 }
                 s.push_str(" (only digits vary)");
             }
@@ -785,7 +793,7 @@ impl<'a> Analysis<'a> {
                 let (l, p) = matcher(ws);
                 while_.extend(l.iter().map(|l| regex::escape(l)));
                 while_.extend(p);
-                shapes_txt.push(format!("\"{}\"", &*ws.examples[0]));
+                shapes_txt.push(quote(&ws.examples[0]));
             }
             let (lines, patterns) = matcher(st);
             rules.push(OutRule {
@@ -1127,6 +1135,13 @@ mod tests {
         let re = regex::Regex::new(&format!("^{re}$")).unwrap();
         assert!(re.is_match(r"Price (USD) 999.0$ [x]+ \d"));
         assert!(!re.is_match(r"Price (USD) 9990.0$ [x]+ \d"));
+    }
+
+    #[test]
+    fn quotes_are_short() {
+        assert_eq!(quote("Menu"), "\"Menu\"");
+        let long = "ä".repeat(100);
+        assert_eq!(quote(&long), format!("\"{}…\"", "ä".repeat(80)));
     }
 
     #[test]
