@@ -1070,7 +1070,11 @@ impl<'a> Analysis<'a> {
                 let Some(first) = (0..page.len()).find(|&i| changed(i) && !lines[i].blank) else {
                     continue;
                 };
-                let start = (0..first).rev().find(|&j| !lines[j].blank).unwrap_or(first);
+                let start = if r.kind == "strip" {
+                    first
+                } else {
+                    (0..first).rev().find(|&j| !lines[j].blank).unwrap_or(first)
+                };
                 let mut end = first;
                 while end < lines.len() && !out.is_kept(end) {
                     end += 1;
@@ -1088,20 +1092,45 @@ impl<'a> Analysis<'a> {
                     break 'pages;
                 }
             }
-            // Keeping: the first matched line quoted inside a sentence.
+            // Keeping: the first matched text quoted inside a sentence, or else (a span
+            // matches inside any line) its first half quoted.
             let seed = r.lines.first().cloned().or_else(|| {
                 self.sample.iter().flatten().find_map(|l| {
                     let t = format!("{}\n", l.text);
-                    (!l.blank && run(&t).is_empty()).then(|| l.text.to_string())
+                    let out = run(&t);
+                    if l.blank || out == t {
+                        return None;
+                    }
+                    if r.spans.is_empty() {
+                        return out.is_empty().then(|| l.text.to_string());
+                    }
+                    // The span itself: what the strip took out of the line.
+                    let kept = out.trim_end_matches('\n');
+                    let (a, b) = (l.text.find(kept).unwrap_or(0), kept.len());
+                    let span = if b == 0 {
+                        l.text
+                    } else if a == 0 {
+                        &l.text[b..]
+                    } else {
+                        &l.text[..a]
+                    };
+                    Some(span.trim().to_string())
                 })
             });
             if let Some(s) = seed {
-                let input = format!("The report quoted \"{s}\" in full.\n");
-                if run(&input) == input {
-                    r.examples.push(OutExample {
-                        output: input.clone(),
-                        input,
-                    });
+                let words: Vec<&str> = s.split_whitespace().collect();
+                let half = words[..words.len().div_ceil(2)].join(" ");
+                for input in [
+                    format!("The report quoted \"{s}\" in full.\n"),
+                    format!("The report quoted \"{half}\" in part.\n"),
+                ] {
+                    if run(&input) == input {
+                        r.examples.push(OutExample {
+                            output: input.clone(),
+                            input,
+                        });
+                        break;
+                    }
                 }
             }
         }

@@ -245,6 +245,11 @@ fn assert_examples_hold(rules: &RuleSet, toml: &str) {
             "{} has no removing example\n{toml}",
             r.id
         );
+        assert!(
+            r.examples.iter().any(|e| e.input == e.output),
+            "{} has no keeping example\n{toml}",
+            r.id
+        );
         assert!(r.why.contains(" pages"), "{}: why lacks evidence", r.id);
     }
 }
