@@ -129,6 +129,12 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
             counters.len()
         );
     }
+    if counters.len() > 1 && args.name.is_some() {
+        bail!(
+            "--name names one site, but the pages come from {} hosts",
+            counters.len()
+        );
+    }
     let command = command_line();
     let stdout = io::stdout();
     for (host, counter) in &counters {
