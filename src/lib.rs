@@ -16,6 +16,7 @@
 pub mod engine;
 pub mod report;
 pub mod rules;
+pub mod suggest;
 
 pub use engine::{load, Cause, Edit, ExampleFailure, Outcome, Page, Removal, RuleInfo, RuleSet};
 pub use rules::{embedded_sources, LoadError, Source};

@@ -144,4 +144,6 @@ pub enum Cmd {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Learn a site's rule file from its pages (lines that recur across pages are chrome).
+    Suggest(super::suggest::SuggestArgs),
 }

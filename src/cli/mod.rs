@@ -10,6 +10,7 @@ mod jsonl;
 pub mod output;
 pub mod parallel;
 mod run;
+mod suggest;
 mod verify;
 
 pub use run::main;

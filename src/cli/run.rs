@@ -28,6 +28,7 @@ pub fn main() -> ExitCode {
             update,
             rules,
         }) => super::verify::run(&paths, update, &rules),
+        Some(Cmd::Suggest(a)) => super::suggest::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,325 @@
+//! `clean suggest`: read pages (files, or JSON Lines records), count them with
+//! `clean::suggest::Counter` and write the proposed rule file(s).
+//!
+//! Pages are read in batches of [`BATCH`] so memory stays bounded; within a batch, JSON
+//! parsing and line hashing run on `-j` threads.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use clap::Args as ClapArgs;
+
+use super::input::read_input;
+use super::output::write_atomic;
+use clean::suggest::{namespace, Counter, Options};
+
+/// Pages per batch.
+const BATCH: usize = 2048;
+/// Bytes of whole pages kept for the positional analysis, over all hosts together.
+const SAMPLE_BUDGET: usize = 256 << 20;
+
+/// Learn a site's rule file from its pages: lines that recur across pages are chrome.
+#[derive(Debug, ClapArgs)]
+pub struct SuggestArgs {
+    /// Page files, one page each (- for standard input); with --jsonl, JSON Lines files
+    /// (standard input when none is given).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Inputs are JSON Lines, one page per record.
+    #[arg(long)]
+    pub jsonl: bool,
+    /// With --jsonl: the field holding the page text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub field: String,
+    /// With --jsonl: the field holding the page URL; pages are grouped by host, one rule
+    /// file per host, and each file's `hosts` names it.
+    #[arg(long, value_name = "NAME")]
+    pub url_field: Option<String>,
+    /// Write one `<site>.toml` per site into this directory instead of standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// A line must occur in at least this share of the pages.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.3)]
+    pub min_share: f64,
+    /// ... and in at least this many pages.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_pages: usize,
+    /// Site name (rule-id namespace); by default the host, or `site`.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Threads for counting (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Run `clean suggest`.
+pub fn run(args: SuggestArgs) -> Result<ExitCode> {
+    if !(0.0..=1.0).contains(&args.min_share) {
+        bail!("--min-share must be between 0 and 1");
+    }
+    let threads = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let mut counters: BTreeMap<String, Counter> = BTreeMap::new();
+    // Unreadable files and bad records are reported and skipped; the status is then 2.
+    let mut failed = 0usize;
+    let budget = Arc::new(AtomicUsize::new(SAMPLE_BUDGET));
+    if args.jsonl {
+        let files = if args.files.is_empty() {
+            vec![PathBuf::from("-")]
+        } else {
+            args.files.clone()
+        };
+        for f in &files {
+            let reader: Box<dyn BufRead> = if f.as_os_str() == "-" {
+                Box::new(io::BufReader::with_capacity(1 << 20, io::stdin().lock()))
+            } else {
+                let file = match std::fs::File::open(f) {
+                    Ok(file) => file,
+                    Err(e) => {
+                        failed += 1;
+                        warn(&format!("{}: {e}", f.display()))?;
+                        continue;
+                    }
+                };
+                Box::new(io::BufReader::with_capacity(1 << 20, file))
+            };
+            read_jsonl(
+                &budget,
+                reader,
+                &f.display().to_string(),
+                &args,
+                threads,
+                &mut counters,
+                &mut failed,
+            )?;
+        }
+    } else {
+        let files = if args.files.is_empty() {
+            vec![PathBuf::from("-")]
+        } else {
+            args.files.clone()
+        };
+        let counter = counters.entry(String::new()).or_default();
+        for chunk in files.chunks(BATCH) {
+            let mut pages = Vec::with_capacity(chunk.len());
+            for p in chunk {
+                match read_input(p) {
+                    Ok(b) => pages.push(b),
+                    Err(e) => {
+                        failed += 1;
+                        warn(&format!("{e:#}"))?;
+                    }
+                }
+            }
+            let refs: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
+            counter.add_batch(&refs, threads);
+        }
+    }
+    if counters.len() > 1 && args.out_dir.is_none() {
+        bail!(
+            "the pages come from {} hosts: give --out-dir DIR for one rule file per host",
+            counters.len()
+        );
+    }
+    if counters.len() > 1 && args.name.is_some() {
+        bail!(
+            "--name names one site, but the pages come from {} hosts",
+            counters.len()
+        );
+    }
+    let command = command_line();
+    let stdout = io::stdout();
+    for (host, counter) in &counters {
+        let name = match (&args.name, host.is_empty()) {
+            (Some(n), _) => n.clone(),
+            (None, false) => host.trim_start_matches("www.").to_string(),
+            (None, true) => "site".into(),
+        };
+        let opts = Options {
+            min_share: args.min_share,
+            min_pages: args.min_pages,
+            name: namespace(&name),
+            hosts: if host.is_empty() {
+                Vec::new()
+            } else {
+                vec![host.trim_start_matches("www.").to_string()]
+            },
+            command: command.clone(),
+        };
+        let s = counter.suggest(&opts);
+        match &args.out_dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+                let path = dir.join(format!("{}.toml", opts.name));
+                write_atomic(&path, s.toml.as_bytes())?;
+                writeln!(
+                    io::stderr().lock(),
+                    "clean: {}: {} rules from {} pages",
+                    path.display(),
+                    s.rules,
+                    counter.pages()
+                )?;
+            }
+            None => {
+                let mut out = stdout.lock();
+                out.write_all(s.toml.as_bytes())?;
+                out.flush()?;
+            }
+        }
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn warn(msg: &str) -> Result<()> {
+    writeln!(io::stderr().lock(), "clean: {msg}")?;
+    Ok(())
+}
+
+fn command_line() -> String {
+    let mut v: Vec<String> = std::env::args().collect();
+    if let Some(first) = v.first_mut() {
+        *first = "clean".into();
+    }
+    if v.len() > 12 {
+        let n = v.len() - 12;
+        v.truncate(12);
+        v.push(format!("... ({n} more)"));
+    }
+    v.join(" ")
+}
+
+/// Read JSON Lines records in batches, parse them on `threads` threads and count each
+/// record's text under its URL's host ("" without --url-field).
+fn read_jsonl(
+    budget: &Arc<AtomicUsize>,
+    mut reader: Box<dyn BufRead>,
+    name: &str,
+    args: &SuggestArgs,
+    threads: usize,
+    counters: &mut BTreeMap<String, Counter>,
+    failed: &mut usize,
+) -> Result<()> {
+    let mut lineno = 0usize;
+    loop {
+        let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH);
+        while batch.len() < BATCH {
+            let mut line = Vec::new();
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .with_context(|| name.to_string())?;
+            if n == 0 {
+                break;
+            }
+            lineno += 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            batch.push((lineno, line));
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let parsed = parse_batch(&batch, args, threads);
+        let mut by_host: BTreeMap<String, Vec<&[u8]>> = BTreeMap::new();
+        for r in &parsed {
+            match r {
+                Ok((host, text)) => by_host
+                    .entry(host.clone())
+                    .or_default()
+                    .push(text.as_bytes()),
+                Err((line, e)) => {
+                    *failed += 1;
+                    warn(&format!("{name}:{line}: {e} (record skipped)"))?;
+                }
+            }
+        }
+        for (host, pages) in by_host {
+            counters
+                .entry(host)
+                .or_insert_with(|| Counter::sharing(budget.clone()))
+                .add_batch(&pages, threads);
+        }
+    }
+}
+
+type Parsed = std::result::Result<(String, String), (usize, String)>;
+
+fn parse_batch(batch: &[(usize, Vec<u8>)], args: &SuggestArgs, threads: usize) -> Vec<Parsed> {
+    let chunk = batch.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = batch
+            .chunks(chunk)
+            .map(|c| {
+                s.spawn(move || {
+                    c.iter()
+                        .map(|(n, l)| parse_record(l, args).map_err(|e| (*n, e)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a parsing thread panicked"))
+            .collect()
+    })
+}
+
+fn parse_record(line: &[u8], args: &SuggestArgs) -> std::result::Result<(String, String), String> {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(line).map_err(|e| format!("not a JSON record: {e}"))?;
+    let Some(obj) = v.as_object_mut() else {
+        return Err("not a JSON object".into());
+    };
+    let text = match obj.remove(&args.field) {
+        Some(serde_json::Value::String(s)) => s,
+        Some(_) => return Err(format!("field `{}` is not a string", args.field)),
+        None => return Err(format!("no field `{}`", args.field)),
+    };
+    let host = match &args.url_field {
+        None => String::new(),
+        Some(f) => match obj.get(f).and_then(|u| u.as_str()) {
+            Some(u) => host_of(u).ok_or_else(|| format!("field `{f}`: no host in {u:?}"))?,
+            None => return Err(format!("no string field `{f}`")),
+        },
+    };
+    Ok((host, text))
+}
+
+/// The lower-cased host of a URL (`https://www.npr.org/x` → `www.npr.org`).
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let auth = rest.split(['/', '?', '#']).next()?;
+    let auth = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
+    let host = auth.split(':').next()?.to_ascii_lowercase();
+    (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn hosts_from_urls() {
+        assert_eq!(
+            host_of("https://www.npr.org/x?y").as_deref(),
+            Some("www.npr.org")
+        );
+        assert_eq!(
+            host_of("http://u@Example.COM:8080/").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(host_of("https:///x"), None);
+    }
+}
