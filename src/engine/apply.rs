@@ -182,19 +182,23 @@ fn block_extent(page: &Page<'_>, start: usize, limit: usize, p: &BlockParams) ->
 }
 
 /// Remove lines (trimmed, at least `min_chars` long) that come again within `within`
-/// non-blank lines, with all their copies and, if asked, what stands between. Distances
-/// count the page's non-blank lines whatever earlier steps did to them, and `between`
-/// looks at those lines too, so a photo credit already dropped still counts as a credit.
+/// non-blank kept lines, with all their copies and, if asked, what stands between. The step
+/// runs to a
+/// fixpoint: removing one repeat can bring the copies of another within reach, and
+/// cleaning must give the same result when run again on its own output.
 fn repeat(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RepeatParams, c: Cause) {
-    let lines: Vec<usize> = (0..limit).filter(|&i| !page.is_blank(i)).collect();
-    let between_ok = |from: usize, to: usize| match &p.between {
+    // At least one non-blank page line stands between the copies (whatever earlier steps
+    // did to it: a dropped photo credit still counts), and every line between them that is
+    // still kept matches `between`. Only kept lines are judged, so that the same copies
+    // qualify when the output is cleaned again.
+    let between_ok = |fate: &[Fate], from: usize, to: usize| match &p.between {
         None => true,
         Some(re) => {
             let mut any = false;
             for i in from + 1..to {
                 let t = page.trimmed(i);
                 if !t.is_empty() {
-                    if !re.is_match(t) {
+                    if fate[i] == Fate::Kept && !re.is_match(t) {
                         return false;
                     }
                     any = true;
@@ -203,33 +207,43 @@ fn repeat(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RepeatParams, c:
             any
         }
     };
-    for a in 0..lines.len() {
-        if fate[lines[a]] != Fate::Kept {
-            continue;
-        }
-        let text = page.trimmed(lines[a]);
-        if text.len() < p.min_chars {
-            continue;
-        }
-        let mut last = a;
-        let mut b = a + 1;
-        while b < lines.len() && b - last <= p.within {
-            if fate[lines[b]] == Fate::Kept
-                && page.trimmed(lines[b]) == text
-                && between_ok(lines[last], lines[b])
-            {
-                if p.drop_between {
-                    for f in &mut fate[lines[last] + 1..lines[b]] {
-                        if *f == Fate::Kept {
-                            *f = Fate::Removed(c);
+    loop {
+        let lines: Vec<usize> = (0..limit)
+            .filter(|&i| fate[i] == Fate::Kept && !page.is_blank(i))
+            .collect();
+        let mut changed = false;
+        for a in 0..lines.len() {
+            if fate[lines[a]] != Fate::Kept {
+                continue;
+            }
+            let text = page.trimmed(lines[a]);
+            if text.len() < p.min_chars {
+                continue;
+            }
+            let mut last = a;
+            let mut b = a + 1;
+            while b < lines.len() && b - last <= p.within {
+                if fate[lines[b]] == Fate::Kept
+                    && page.trimmed(lines[b]) == text
+                    && between_ok(fate, lines[last], lines[b])
+                {
+                    if p.drop_between {
+                        for f in &mut fate[lines[last] + 1..lines[b]] {
+                            if *f == Fate::Kept {
+                                *f = Fate::Removed(c);
+                            }
                         }
                     }
+                    fate[lines[last]] = Fate::Removed(c);
+                    fate[lines[b]] = Fate::Removed(c);
+                    last = b;
+                    changed = true;
                 }
-                fate[lines[last]] = Fate::Removed(c);
-                fate[lines[b]] = Fate::Removed(c);
-                last = b;
+                b += 1;
             }
-            b += 1;
+        }
+        if !changed {
+            break;
         }
     }
 }
@@ -280,6 +294,15 @@ fn strip(
             last.start -= t[..last.start].len() - trim_end(&t[..last.start]).len();
         }
     }
+    // Swallowing white space can make neighbours touch: merge again.
+    let mut spans: Vec<(Range<usize>, Cause)> = Vec::with_capacity(merged.len());
+    for (r, c) in merged {
+        match spans.last_mut() {
+            Some((last, _)) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => spans.push((r, c)),
+        }
+    }
+    let merged: Vec<(Range<usize>, Cause)> = spans;
     let first = merged[0].1;
     if merged.len() == 1 && merged[0].0 == (0..t.len()) {
         return Some(Fate::Removed(first));
@@ -316,16 +339,21 @@ fn layout(page: &Page<'_>, fate: &mut [Fate]) {
     // Edited lines always keep some text, so they count as non-blank.
     let mut seen_text = false;
     let mut pending: Option<usize> = None;
+    // Whether the last line written ends in a lone CR: an empty "\n" line after it would
+    // read back as one CRLF line, so such a blank line cannot be the separator.
+    let mut after_lone_cr = false;
     for (i, f) in fate.iter_mut().enumerate() {
         match *f {
             Fate::Removed(_) => {}
             Fate::Edited(_) => {
                 seen_text = true;
                 pending = None;
+                after_lone_cr = page.terminator(i) == b"\r";
             }
             Fate::Kept if page.is_blank(i) => {
-                if seen_text && pending.is_none() {
+                if seen_text && pending.is_none() && !(after_lone_cr && page.raw(i) == b"\n") {
                     pending = Some(i);
+                    after_lone_cr = page.terminator(i) == b"\r";
                 } else {
                     *f = Fate::Removed(Cause::Layout);
                 }
@@ -333,6 +361,7 @@ fn layout(page: &Page<'_>, fate: &mut [Fate]) {
             Fate::Kept => {
                 seen_text = true;
                 pending = None;
+                after_lone_cr = page.terminator(i) == b"\r";
             }
         }
     }
@@ -445,6 +474,26 @@ mod tests {
             clean(&r, b"para.\nOther text.\npara.\n"),
             b"para.\nOther text.\npara.\n"
         );
+    }
+
+    // Regressions found by tests/props.rs (issue 4).
+    #[test]
+    fn r4_strip_spans_that_touch_after_swallowing_white_space() {
+        let r = rule("kind = \"strip\"\nspans = ['Advertising', ' E']");
+        assert_eq!(
+            clean(&r, "Advertising  \u{2022} Embed\n".as_bytes()),
+            "\u{2022}mbed\n".as_bytes()
+        );
+        let r = rule("kind = \"strip\"\nspans = ['[A-Z ]+']");
+        let _ = clean(&r, "Advertising  \u{2022} Embed\nAdvertising\n".as_bytes());
+    }
+
+    #[test]
+    fn r4_blank_line_after_a_lone_cr_line_is_not_a_separator() {
+        let r = rule("kind = \"drop\"\nlines = [\"Advertising\"]");
+        let once = clean(&r, b"Play Live Radio\rAdvertising\n\nEmbed\n");
+        assert_eq!(once, b"Play Live Radio\rEmbed\n");
+        assert_eq!(clean(&r, &once), once);
     }
 
     #[test]
