@@ -195,10 +195,10 @@ fn repeat(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RepeatParams, c:
         None => true,
         Some(re) => {
             let mut any = false;
-            for i in from + 1..to {
+            for (i, f) in fate.iter().enumerate().take(to).skip(from + 1) {
                 let t = page.trimmed(i);
                 if !t.is_empty() {
-                    if fate[i] == Fate::Kept && !re.is_match(t) {
+                    if *f == Fate::Kept && !re.is_match(t) {
                         return false;
                     }
                     any = true;
