@@ -80,6 +80,11 @@ pub struct FilterArgs {
     /// original untouched).
     #[arg(long, conflicts_with_all = ["diff", "explain"])]
     pub in_place: bool,
+    /// Treat each line matching REGEX as a page separator: the stream is cleaned page by
+    /// page (a footer cut never eats the next page) and separator lines are kept as they
+    /// are. Pages are read incrementally, so memory follows the page size, not the input's.
+    #[arg(long, value_name = "REGEX", conflicts_with_all = ["jsonl", "diff", "explain"])]
+    pub split: Option<String>,
     /// Worker threads for files and JSONL records (default: all cores). Output keeps the
     /// input order.
     #[arg(short = 'j', long = "jobs", value_name = "N")]

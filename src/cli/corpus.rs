@@ -118,6 +118,130 @@ fn records(mut reader: impl BufRead) -> impl Iterator<Item = Item> {
     })
 }
 
+/// A piece of a split stream.
+enum Piece {
+    /// A page to clean.
+    Page(Vec<u8>),
+    /// A separator line, written as it is.
+    Separator(Vec<u8>),
+}
+
+/// Cut a stream into pages at separator lines, reading it incrementally.
+fn pieces<'a>(
+    mut reader: impl BufRead + 'a,
+    sep: &'a regex::bytes::Regex,
+) -> impl Iterator<Item = io::Result<Piece>> + 'a {
+    let mut page: Vec<u8> = Vec::new();
+    let mut pending_sep: Option<Vec<u8>> = None;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if let Some(s) = pending_sep.take() {
+            return Some(Ok(Piece::Separator(s)));
+        }
+        if done {
+            return None;
+        }
+        loop {
+            let mut line = Vec::new();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) => {
+                    done = true;
+                    return (!page.is_empty()).then(|| Ok(Piece::Page(std::mem::take(&mut page))));
+                }
+                Ok(_) => {
+                    let content = line.strip_suffix(b"\n").unwrap_or(&line);
+                    let content = content.strip_suffix(b"\r").unwrap_or(content);
+                    if sep.is_match(content) {
+                        if page.is_empty() {
+                            return Some(Ok(Piece::Separator(line)));
+                        }
+                        pending_sep = Some(line);
+                        return Some(Ok(Piece::Page(std::mem::take(&mut page))));
+                    }
+                    page.extend_from_slice(&line);
+                }
+                Err(e) => {
+                    done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    })
+}
+
+/// One input split into pages at `--split` separators, to stdout or its destination file.
+pub fn split_input(
+    rules: &RuleSet,
+    args: &FilterArgs,
+    sep: &regex::bytes::Regex,
+    path: &Path,
+    jobs: usize,
+    stdout: &mut impl Write,
+    run: &mut Run,
+) -> Result<()> {
+    let name = display_name(path);
+    let reader: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
+        Box::new(BufReader::with_capacity(1 << 16, io::stdin()))
+    } else {
+        match File::open(path) {
+            Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
+            Err(e) => {
+                report(&anyhow!(e).context(name));
+                run.failed += 1;
+                return Ok(());
+            }
+        }
+    };
+    let mut file_out = match destination(args, path) {
+        Some(dest) => Some(AtomicFile::create(&dest)?),
+        None => None,
+    };
+    let want_stats = run.stats.is_some();
+    let work = |piece: io::Result<Piece>| -> io::Result<(Vec<u8>, Option<Stats>)> {
+        match piece? {
+            Piece::Separator(line) => Ok((line, None)),
+            Piece::Page(bytes) => {
+                let page = Page::new(&bytes);
+                let outcome = rules.apply(&page, args.url.as_deref());
+                let cleaned = outcome.render(&page);
+                let stats = want_stats.then(|| {
+                    let mut s = Stats::new(rules);
+                    s.add(&page, &outcome, cleaned.len());
+                    s
+                });
+                Ok((cleaned, stats))
+            }
+        }
+    };
+    let result = ordered_map(jobs, pieces(reader, sep), work, |r| -> Result<()> {
+        let (bytes, stats) = r.with_context(|| name.clone())?;
+        if let (Some(total), Some(s)) = (&mut run.stats, stats) {
+            total.merge(&s);
+        }
+        match &mut file_out {
+            Some(f) => f.write_all(&bytes).with_context(|| name.clone())?,
+            None if args.stats => {}
+            None => stdout.write_all(&bytes)?,
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        if e.chain().any(|c| {
+            c.downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        }) {
+            return Err(e);
+        }
+        report(&e);
+        run.failed += 1;
+        return Ok(());
+    }
+    if let Some(f) = file_out {
+        f.commit()?;
+    }
+    Ok(())
+}
+
 /// One JSONL input (a path or `-`), to stdout or its destination file.
 pub fn jsonl_input(
     rules: &RuleSet,

@@ -116,6 +116,11 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
         for path in &files {
             corpus::jsonl_input(&rules, &args, path, jobs, &mut out, &mut run)?;
         }
+    } else if let Some(split) = &args.split {
+        let sep = clean::engine::compile::separator_regex(split).map_err(|e| anyhow::anyhow!(e))?;
+        for path in &files {
+            corpus::split_input(&rules, &args, &sep, path, jobs, &mut out, &mut run)?;
+        }
     } else {
         corpus::pages(&rules, &args, &files, jobs, &mut out, &mut run)?;
     }

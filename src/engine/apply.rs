@@ -16,6 +16,7 @@ pub(super) fn apply(rs: &RuleSet, page: &Page<'_>, active: &[bool]) -> Outcome {
     let n = page.len();
     let mut fate = vec![Fate::Kept; n];
     let mut edits: Vec<Edit> = Vec::new();
+    let mut hits = Vec::new();
 
     // Pass 1: whole-line triggers of drop/block rules, and the first cut marker.
     let mut drop_hit = vec![NONE; 0];
@@ -24,7 +25,6 @@ pub(super) fn apply(rs: &RuleSet, page: &Page<'_>, active: &[bool]) -> Outcome {
     if !rs.triggers.is_empty() || !rs.spans.each.is_empty() {
         drop_hit = vec![NONE; n];
         block_hit = vec![NONE; n];
-        let mut hits = Vec::new();
         'scan: for i in 0..n {
             let t = page.trimmed(i);
             if t.is_empty() {
@@ -58,7 +58,15 @@ pub(super) fn apply(rs: &RuleSet, page: &Page<'_>, active: &[bool]) -> Outcome {
                     .min();
                 if let Some((at, r)) = first {
                     let keep = trim(&t[..at]);
-                    if keep.is_empty() {
+                    // What is left of the line is judged again, as a page line would be.
+                    let dropped = (!keep.is_empty())
+                        .then(|| drop_rule(rs, keep, active, &mut hits))
+                        .flatten();
+                    if let Some(d) = dropped {
+                        fate[i] = Fate::Removed(Cause::Rule(d));
+                        cut_from(page, &mut fate, i + 1, Cause::Rule(r));
+                        limit = i + 1;
+                    } else if keep.is_empty() {
                         cut_from(page, &mut fate, i, Cause::Rule(r));
                         limit = i;
                     } else {
@@ -130,12 +138,34 @@ pub(super) fn apply(rs: &RuleSet, page: &Page<'_>, active: &[bool]) -> Outcome {
             }
             if let Some(new) = strip(rs, page, i, active, &mut edits) {
                 *f = new;
+                if let Fate::Edited(e) = new {
+                    let mut rest = Vec::new();
+                    let line = page.lines()[i];
+                    let mut at = line.start;
+                    for (r, _) in &edits[e as usize].removed {
+                        rest.extend_from_slice(&page.bytes()[at..r.start]);
+                        at = r.end;
+                    }
+                    rest.extend_from_slice(&page.bytes()[at..line.content_end]);
+                    if let Some(d) = drop_rule(rs, trim(&rest), active, &mut hits) {
+                        edits.pop();
+                        *f = Fate::Removed(Cause::Rule(d));
+                    }
+                }
             }
         }
     }
 
     layout(page, &mut fate);
     Outcome::new(page, fate, edits)
+}
+
+/// The first active `drop` rule whose trigger matches `text` (a trimmed line).
+fn drop_rule(rs: &RuleSet, text: &[u8], active: &[bool], hits: &mut Vec<u32>) -> Option<u32> {
+    rs.triggers.matches(text, hits);
+    hits.iter()
+        .copied()
+        .find(|&r| active[r as usize] && matches!(rs.rules[r as usize].step, Step::Drop))
 }
 
 fn cut_from(page: &Page<'_>, fate: &mut [Fate], from: usize, c: Cause) {

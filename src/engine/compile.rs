@@ -328,3 +328,24 @@ fn line_regex(ps: &[PatternSpec], rule: Option<&str>) -> Result<Option<Regex>, L
         .map(Some)
         .map_err(combined_error)
 }
+
+/// Compile a page-separator regex (`--split`): searched in each line without its line
+/// ending. Errors read like rule errors, without a position.
+pub fn separator_regex(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::Syntax(msg) => {
+                let reason = msg
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("error: "))
+                    .unwrap_or("invalid syntax");
+                format!("bad --split regex `{pattern}`: {reason}")
+            }
+            e => format!(
+                "bad --split regex `{pattern}`: {}",
+                one_line(&e.to_string())
+            ),
+        })
+}
