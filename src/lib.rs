@@ -14,9 +14,13 @@
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod engine;
+pub mod eval;
 pub mod report;
 pub mod rules;
 pub mod suggest;
 
-pub use engine::{load, Cause, Edit, ExampleFailure, Outcome, Page, Removal, RuleInfo, RuleSet};
+pub use engine::{
+    load, words, Backoff, BackoffLevel, Cause, Edit, ExampleFailure, Outcome, Page, Removal,
+    RuleInfo, RuleSet,
+};
 pub use rules::{embedded_sources, LoadError, Source};

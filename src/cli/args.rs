@@ -149,6 +149,9 @@ pub enum Cmd {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Score cleaned pages against gold (hand-cleaned) texts: token and line precision,
+    /// recall and F1 per page, macro-averaged (the measure of the eval set's score.py).
+    Eval(super::eval::EvalArgs),
     /// Learn a site's rule file from its pages (lines that recur across pages are chrome).
     Suggest(super::suggest::SuggestArgs),
 }

@@ -5,6 +5,7 @@
 
 pub mod args;
 mod corpus;
+mod eval;
 mod input;
 mod jsonl;
 pub mod output;

@@ -29,6 +29,7 @@ pub fn main() -> ExitCode {
             rules,
         }) => super::verify::run(&paths, update, &rules),
         Some(Cmd::Suggest(a)) => super::suggest::run(a),
+        Some(Cmd::Eval(a)) => super::eval::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,5 @@
 //! The rule kinds, one function each, run in a fixed order over one page:
-//! cut → block → drop → repeat → strip → layout.
+//! cut → block → drop → repeat → region → strip → layout.
 //!
 //! A line removed by an earlier step is invisible to later ones. `apply` cannot fail: all
 //! that could go wrong was checked when the rules were loaded.
@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
-use super::{BlockParams, Page, RepeatParams, RuleSet, Step};
+use super::{BlockParams, Page, RegionParams, RepeatParams, RuleSet, Step};
 
 const NONE: u32 = u32::MAX;
 
@@ -121,7 +121,21 @@ pub(super) fn apply(rs: &RuleSet, page: &Page<'_>, active: &[bool]) -> Outcome {
         }
     }
 
-    // Pass 5: strip spans from kept lines.
+    // Pass 5: the main region, on pages no site rule claims (unless the rule says so).
+    let site_page = rs
+        .rules
+        .iter()
+        .zip(active)
+        .any(|(r, &on)| on && r.site.is_some());
+    for (r, rule) in rs.rules.iter().enumerate() {
+        if let Step::Region(p) = &rule.step {
+            if active[r] && (p.site_pages || !site_page) {
+                region(page, &mut fate, limit, p, Cause::Rule(r as u32));
+            }
+        }
+    }
+
+    // Pass 6: strip spans from kept lines.
     if rs
         .spans
         .each
@@ -274,6 +288,97 @@ fn repeat(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RepeatParams, c:
         }
         if !changed {
             break;
+        }
+    }
+}
+
+/// How much a line says for being part of the article: a prose line (long, or
+/// sentence-like and not short) scores its length in points; list shapes, prompts, lines
+/// an earlier rule removed and any other short line cost points; blank lines are neutral.
+fn region_score(page: &Page<'_>, fate: &[Fate], i: usize, p: &RegionParams) -> f64 {
+    let t = page.trimmed(i);
+    if t.is_empty() {
+        return 0.0;
+    }
+    if matches!(fate[i], Fate::Removed(_)) || p.list.as_ref().is_some_and(|re| re.is_match(t)) {
+        return -p.list_penalty;
+    }
+    if p.chrome.as_ref().is_some_and(|re| re.is_match(t)) {
+        return -p.chrome_penalty;
+    }
+    let chars = chars(t);
+    if chars >= p.long_chars || (chars >= p.prose_chars && p.prose.is_match(t)) {
+        chars as f64 / p.chars_per_point
+    } else {
+        -p.short_penalty
+    }
+}
+
+/// Characters, not bytes: UTF-8 continuation bytes do not count.
+fn chars(t: &[u8]) -> usize {
+    t.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+/// Keep the contiguous run of lines with the highest total score (Kadane's maximum
+/// subarray) and remove the kept lines around it. The search ends at a `stop` line once
+/// the best run scores `stop_after`, so a comments section longer than the article does
+/// not win. With `heading`, the kept line just above the run stays too (a headline); with
+/// `trailing-sentences`, so do the sentence-like lines after it. A page with no prose line
+/// is left alone.
+fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c: Cause) {
+    let (mut best, mut from, mut to) = (0.0f64, 0, 0);
+    let (mut cur, mut start) = (0.0f64, 0);
+    for i in 0..limit {
+        if best >= p.stop_after
+            && fate[i] == Fate::Kept
+            && p.stop
+                .as_ref()
+                .is_some_and(|re| re.is_match(page.trimmed(i)))
+        {
+            break;
+        }
+        if cur <= 0.0 {
+            cur = 0.0;
+            start = i;
+        }
+        cur += region_score(page, fate, i, p);
+        if cur > best {
+            (best, from, to) = (cur, start, i + 1);
+        }
+    }
+    if best <= 0.0 {
+        return;
+    }
+    let kept_text = |i: usize| fate[i] == Fate::Kept && !page.is_blank(i);
+    let plain = |t: &[u8]| {
+        !p.list.as_ref().is_some_and(|re| re.is_match(t))
+            && !p.chrome.as_ref().is_some_and(|re| re.is_match(t))
+    };
+    if p.heading {
+        if let Some(h) = (0..from).rev().find(|&i| kept_text(i)) {
+            let t = page.trimmed(h);
+            if plain(t) && chars(t) < p.long_chars {
+                from = h;
+            }
+        }
+    }
+    if p.trailing_sentences {
+        let end = to;
+        for i in end..limit {
+            if page.is_blank(i) {
+                continue;
+            }
+            let t = page.trimmed(i);
+            let stop = p.stop.as_ref().is_some_and(|re| re.is_match(t));
+            if !kept_text(i) || stop || !plain(t) || !p.prose.is_match(t) {
+                break;
+            }
+            to = i + 1;
+        }
+    }
+    for (i, f) in fate.iter_mut().enumerate().take(limit) {
+        if (i < from || i >= to) && *f == Fate::Kept {
+            *f = Fate::Removed(c);
         }
     }
 }

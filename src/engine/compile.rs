@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use super::{BlockParams, RepeatParams, RuleInfo, RuleSet, Site, Step};
+use super::{BlockParams, RegionParams, RepeatParams, RuleInfo, RuleSet, Site, Step};
 use crate::rules::{check_unique_ids, FileSpec, KindSpec, LoadError, PatternSpec, RuleSpec};
 
 /// Size limit for one compiled pattern (bytes of compiled program).
@@ -235,7 +235,9 @@ pub fn compile(files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
             }
             KindSpec::Cut { trigger, spans } => (Some(trigger), &spans[..]),
             KindSpec::Strip { spans } => (None, &spans[..]),
-            KindSpec::Repeat { .. } => (None, &[][..]),
+            KindSpec::Repeat { .. } | KindSpec::Region(_) | KindSpec::Guard { .. } => {
+                (None, &[][..])
+            }
         };
         if let Some(t) = trigger {
             for l in &t.lines {
@@ -284,6 +286,32 @@ pub fn compile(files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
                 min_chars: *min_chars,
                 between: line_regex(between, id)?,
             }),
+            KindSpec::Region(p) => Step::Region(RegionParams {
+                prose: span_regex(&p.prose, id)?.expect("checked by the loader"),
+                list: line_regex(&p.list, id)?,
+                chrome: span_regex(&p.chrome, id)?,
+                stop: line_regex(&p.stop, id)?,
+                prose_chars: p.prose_chars,
+                long_chars: p.long_chars,
+                chars_per_point: p.chars_per_point as f64,
+                short_penalty: p.short_penalty as f64,
+                list_penalty: p.list_penalty as f64,
+                chrome_penalty: p.chrome_penalty as f64,
+                stop_after: p.stop_after as f64,
+                site_pages: p.site_pages,
+                heading: p.heading,
+                trailing_sentences: p.trailing_sentences,
+            }),
+            KindSpec::Guard { max_percent } => {
+                if r.site.is_some() {
+                    return Err(LoadError::new(
+                        r.pos.clone(),
+                        id,
+                        "a `guard` rule caps generic rules: it belongs in a file without `[site]`",
+                    ));
+                }
+                Step::Guard(*max_percent)
+            }
         };
         rules.push(RuleInfo {
             id: r.id,
@@ -315,14 +343,24 @@ pub fn compile(files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
 /// Compile a list of whole-line patterns into one regex (`None` when empty), checking
 /// each alone first so an error points at the right one.
 fn line_regex(ps: &[PatternSpec], rule: Option<&str>) -> Result<Option<Regex>, LoadError> {
+    combined(ps, Anchor::Line, rule)
+}
+
+/// Compile a list of span patterns into one regex (`None` when empty), checking each
+/// alone first.
+fn span_regex(ps: &[PatternSpec], rule: Option<&str>) -> Result<Option<Regex>, LoadError> {
+    combined(ps, Anchor::Span, rule)
+}
+
+fn combined(ps: &[PatternSpec], a: Anchor, rule: Option<&str>) -> Result<Option<Regex>, LoadError> {
     if ps.is_empty() {
         return Ok(None);
     }
     for p in ps {
-        compile_one(p, Anchor::Line, rule)?;
+        compile_one(p, a, rule)?;
     }
     let alts: Vec<String> = ps.iter().map(|p| format!("(?:{})", p.text)).collect();
-    RegexBuilder::new(&format!("^(?:{})$", alts.join("|")))
+    RegexBuilder::new(&source(&alts.join("|"), a))
         .size_limit(COMBINED_SIZE_LIMIT)
         .build()
         .map(Some)

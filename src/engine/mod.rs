@@ -14,7 +14,7 @@ mod select;
 use regex::bytes::Regex;
 
 pub use compile::REGEX_SIZE_LIMIT;
-pub use outcome::{Cause, Edit, Outcome, Removal};
+pub use outcome::{Backoff, BackoffLevel, Cause, Edit, Outcome, Removal};
 pub use page::Page;
 
 use crate::rules::{self, ExampleSpec, LoadError, Source};
@@ -76,6 +76,9 @@ pub(crate) enum Step {
     Cut,
     Block(BlockParams),
     Repeat(RepeatParams),
+    Region(RegionParams),
+    /// The most generic rules may remove of a page's words, in percent.
+    Guard(usize),
 }
 
 #[derive(Debug)]
@@ -93,6 +96,32 @@ pub(crate) struct RepeatParams {
     pub(crate) drop_between: bool,
     pub(crate) min_chars: usize,
     pub(crate) between: Option<Regex>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RegionParams {
+    pub(crate) prose: Regex,
+    pub(crate) list: Option<Regex>,
+    pub(crate) chrome: Option<Regex>,
+    pub(crate) stop: Option<Regex>,
+    pub(crate) prose_chars: usize,
+    pub(crate) long_chars: usize,
+    pub(crate) chars_per_point: f64,
+    pub(crate) short_penalty: f64,
+    pub(crate) list_penalty: f64,
+    pub(crate) chrome_penalty: f64,
+    pub(crate) stop_after: f64,
+    pub(crate) site_pages: bool,
+    pub(crate) heading: bool,
+    pub(crate) trailing_sentences: bool,
+}
+
+/// Count words as [`crate::eval`] tokenises them ([`crate::eval::TOKEN`]); invalid UTF-8
+/// bytes separate words.
+pub fn words(bytes: &[u8]) -> usize {
+    static WORD: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(crate::eval::TOKEN).expect("valid regex"));
+    WORD.find_iter(bytes).count()
 }
 
 /// A failed worked example.
@@ -161,8 +190,78 @@ impl RuleSet {
     }
 
     /// Clean with an explicit choice of rules: `active[i]` switches rule `i` on.
+    ///
+    /// An active `guard` rule caps the share of the page's words that generic rules (those
+    /// of files without `[site]`) may remove. Past the cap the generic `region` rules are
+    /// switched off for this page; if that is not enough, all generic rules are. The
+    /// outcome's [`Outcome::backoff`] says so. Site rules are never capped.
     pub fn apply_active(&self, page: &Page<'_>, active: &[bool]) -> Outcome {
-        apply::apply(self, page, active)
+        let outcome = apply::apply(self, page, active);
+        let guard = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| active[*i])
+            .filter_map(|(i, r)| match r.step {
+                Step::Guard(max) => Some((i as u32, max)),
+                _ => None,
+            })
+            .min_by_key(|&(_, max)| max);
+        let Some((guard, max_percent)) = guard else {
+            return outcome;
+        };
+        let total = words(page.bytes());
+        let over = |o: &Outcome| {
+            let removed = self.generic_words_removed(page, o);
+            (removed * 100 > total * max_percent).then(|| removed as f64 / total as f64)
+        };
+        let Some(share) = over(&outcome) else {
+            return outcome;
+        };
+        let mut fewer = active.to_vec();
+        let mut level = BackoffLevel::Region;
+        for (i, r) in self.rules.iter().enumerate() {
+            if r.site.is_none() && matches!(r.step, Step::Region(_)) {
+                fewer[i] = false;
+            }
+        }
+        let mut retry = apply::apply(self, page, &fewer);
+        if over(&retry).is_some() {
+            level = BackoffLevel::Generic;
+            for (i, r) in self.rules.iter().enumerate() {
+                if r.site.is_none() {
+                    fewer[i] = false;
+                }
+            }
+            retry = apply::apply(self, page, &fewer);
+        }
+        retry.backoff = Some(Backoff {
+            guard: Cause::Rule(guard),
+            share,
+            max_percent,
+            level,
+        });
+        retry
+    }
+
+    /// Words in the lines and spans that generic rules removed.
+    fn generic_words_removed(&self, page: &Page<'_>, o: &Outcome) -> usize {
+        let generic =
+            |c: &Cause| matches!(c, Cause::Rule(r) if self.rules[*r as usize].site.is_none());
+        let lines: usize = o
+            .removals()
+            .iter()
+            .filter(|r| generic(&r.cause))
+            .map(|r| words(&page.bytes()[r.bytes.clone()]))
+            .sum();
+        let spans: usize = o
+            .edits()
+            .iter()
+            .flat_map(|e| &e.removed)
+            .filter(|(_, c)| generic(c))
+            .map(|(r, _)| words(&page.bytes()[r.clone()]))
+            .sum();
+        lines + spans
     }
 
     /// Clean `bytes` and return the cleaned bytes (convenience over [`RuleSet::apply`]).
@@ -172,13 +271,20 @@ impl RuleSet {
     }
 
     /// Run every rule's worked examples, each with that rule alone (plus layout
-    /// normalisation), and return the failures.
+    /// normalisation; a `guard` with all generic rules), and return the failures.
     pub fn check_examples(&self) -> (usize, Vec<ExampleFailure>) {
         let mut run = 0;
         let mut failures = Vec::new();
         for (i, r) in self.rules.iter().enumerate() {
             let mut active = vec![false; self.rules.len()];
             active[i] = true;
+            // A guard does nothing alone: it caps the generic rules, so its examples run
+            // with all of them.
+            if matches!(r.step, Step::Guard(_)) {
+                for (a, g) in active.iter_mut().zip(&self.rules) {
+                    *a |= g.site.is_none();
+                }
+            }
             for ex in &r.examples {
                 run += 1;
                 let page = Page::new(ex.input.as_bytes());

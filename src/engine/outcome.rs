@@ -53,6 +53,45 @@ pub struct Outcome {
     pub(crate) fate: Vec<Fate>,
     pub(crate) edits: Vec<Edit>,
     removals: Vec<Removal>,
+    pub(crate) backoff: Option<Backoff>,
+}
+
+/// A `guard` rule stopped the generic rules: they would have removed more of the page's
+/// words than it allows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backoff {
+    /// The guard rule.
+    pub guard: Cause,
+    /// The share of the page's words the generic rules would have removed (0 to 1).
+    pub share: f64,
+    /// The guard's cap, in percent.
+    pub max_percent: usize,
+    /// What was switched off for this page.
+    pub level: BackoffLevel,
+}
+
+/// How far the generic rules backed off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackoffLevel {
+    /// The generic `region` rules were switched off.
+    Region,
+    /// All generic rules were switched off.
+    Generic,
+}
+
+impl std::fmt::Display for Backoff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "generic rules would remove {:.0}% of the words (cap {}%): {} off",
+            self.share * 100.0,
+            self.max_percent,
+            match self.level {
+                BackoffLevel::Region => "region rules",
+                BackoffLevel::Generic => "all generic rules",
+            }
+        )
+    }
 }
 
 impl Outcome {
@@ -78,7 +117,13 @@ impl Outcome {
             fate,
             edits,
             removals,
+            backoff: None,
         }
+    }
+
+    /// Set when a `guard` rule made the generic rules back off on this page.
+    pub fn backoff(&self) -> Option<&Backoff> {
+        self.backoff.as_ref()
     }
 
     /// Runs of removed lines, in page order.

@@ -23,7 +23,8 @@ pub struct Entry<'a> {
     pub rule: &'a str,
     /// The rule's reason.
     pub why: &'a str,
-    /// `removed` (whole lines) or `stripped` (spans inside a kept line).
+    /// `removed` (whole lines), `stripped` (spans inside a kept line), or `backed-off`
+    /// (a guard rule switched generic rules off for the page; `text` says how far).
     pub action: &'static str,
     /// The removed text, as UTF-8 (invalid bytes replaced).
     pub text: String,
@@ -45,6 +46,13 @@ pub fn entries<'a>(
         action,
         text: String::from_utf8_lossy(text).into_owned(),
     };
+    if let Some(b) = outcome.backoff() {
+        let n = page.len().max(1);
+        v.push((
+            0,
+            entry([1, n], b.guard, "backed-off", b.to_string().as_bytes()),
+        ));
+    }
     for r in outcome.removals() {
         let text = &page.bytes()[r.bytes.clone()];
         v.push((
@@ -73,10 +81,10 @@ pub fn write_text(out: &mut impl Write, entries: &[Entry<'_>], st: &Styles) -> i
         } else {
             format!("{}-{}", e.lines[0], e.lines[1])
         };
-        let what = if e.action == "stripped" {
-            " (span)"
-        } else {
-            ""
+        let what = match e.action {
+            "stripped" => " (span)",
+            "backed-off" => " (backed off)",
+            _ => "",
         };
         writeln!(
             out,

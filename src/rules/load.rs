@@ -11,8 +11,8 @@ use toml::Spanned;
 
 use super::raw::{RawFile, RawRule, RawSite};
 use super::{
-    ExampleSpec, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, Pos, RuleSpec, SiteSpec,
-    Source,
+    ExampleSpec, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, Pos, RegionSpec, RuleSpec,
+    SiteSpec, Source,
 };
 
 /// Parse and validate one rule file.
@@ -102,11 +102,28 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
             "skip-blank",
         ],
         "repeat" => &["within", "drop-between", "min-chars", "between"],
+        "region" => &[
+            "prose",
+            "list",
+            "chrome",
+            "stop",
+            "prose-chars",
+            "long-chars",
+            "chars-per-point",
+            "short-penalty",
+            "list-penalty",
+            "chrome-penalty",
+            "stop-after",
+            "site-pages",
+            "heading",
+            "trailing-sentences",
+        ],
+        "guard" => &["max-percent"],
         _ => return None,
     })
 }
 
-const KINDS: &str = "drop, strip, cut, block, repeat";
+const KINDS: &str = "drop, strip, cut, block, repeat, region, guard";
 
 fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, LoadError> {
     let id_span = r.id.span();
@@ -148,33 +165,15 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
     };
 
     // Which optional fields are present, with their spans, for the "not allowed" check.
-    let present: [(&str, Option<Range<usize>>); 10] = [
-        ("lines", r.lines.as_ref().map(Spanned::span)),
-        ("patterns", r.patterns.as_ref().map(Spanned::span)),
-        ("spans", r.spans.as_ref().map(Spanned::span)),
-        ("while", r.while_.as_ref().map(Spanned::span)),
-        ("end", r.end.as_ref().map(Spanned::span)),
-        ("max-gap", r.max_gap.as_ref().map(Spanned::span)),
-        ("max-lines", r.max_lines.as_ref().map(Spanned::span)),
-        ("skip-blank", r.skip_blank.as_ref().map(Spanned::span)),
-        ("within", r.within.as_ref().map(Spanned::span)),
-        ("drop-between", r.drop_between.as_ref().map(Spanned::span)),
-    ];
-    let more = [
-        ("min-chars", r.min_chars.as_ref().map(Spanned::span)),
-        ("between", r.between.as_ref().map(Spanned::span)),
-    ];
-    for (name, span) in present.iter().chain(more.iter()) {
-        if let Some(span) = span {
-            if !ok_fields.contains(name) {
-                return err(
-                    span.clone(),
-                    format!(
-                        "field `{name}` does not apply to kind `{kind_name}` (it takes: {})",
-                        ok_fields.join(", ")
-                    ),
-                );
-            }
+    for (name, span) in present_fields(&r) {
+        if !ok_fields.contains(&name) {
+            return err(
+                span,
+                format!(
+                    "field `{name}` does not apply to kind `{kind_name}` (it takes: {})",
+                    ok_fields.join(", ")
+                ),
+            );
         }
     }
 
@@ -254,6 +253,44 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
             min_chars: count(&r.min_chars, "min-chars", 1, 1)?,
             between: patterns(r.between.map(Spanned::into_inner), at),
         },
+        "region" => {
+            let list_of =
+                |v: Option<Spanned<Vec<Spanned<String>>>>| patterns(v.map(Spanned::into_inner), at);
+            let prose = list_of(r.prose);
+            if prose.is_empty() {
+                return err(
+                    kind_span,
+                    "a `region` rule needs `prose`: what makes a line sentence-like".into(),
+                );
+            }
+            KindSpec::Region(RegionSpec {
+                prose,
+                list: list_of(r.list),
+                chrome: list_of(r.chrome),
+                stop: list_of(r.stop),
+                prose_chars: count(&r.prose_chars, "prose-chars", 30, 1)?,
+                long_chars: count(&r.long_chars, "long-chars", 200, 1)?,
+                chars_per_point: count(&r.chars_per_point, "chars-per-point", 10, 1)?,
+                short_penalty: count(&r.short_penalty, "short-penalty", 3, 0)?,
+                list_penalty: count(&r.list_penalty, "list-penalty", 3, 0)?,
+                chrome_penalty: count(&r.chrome_penalty, "chrome-penalty", 5, 0)?,
+                stop_after: count(&r.stop_after, "stop-after", 20, 0)?,
+                site_pages: r.site_pages.is_some_and(Spanned::into_inner),
+                heading: r.heading.is_some_and(Spanned::into_inner),
+                trailing_sentences: r.trailing_sentences.is_some_and(Spanned::into_inner),
+            })
+        }
+        "guard" => {
+            let Some(m) = &r.max_percent else {
+                return err(kind_span, "a `guard` rule needs `max-percent`".into());
+            };
+            if !(1..=100).contains(m.get_ref()) {
+                return err(m.span(), "`max-percent` must be between 1 and 100".into());
+            }
+            KindSpec::Guard {
+                max_percent: *m.get_ref() as usize,
+            }
+        }
         _ => unreachable!("checked by allowed()"),
     };
 
@@ -278,6 +315,45 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
         site: None,
         examples,
     })
+}
+
+/// The optional fields a rule sets, with their spans.
+fn present_fields(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
+    fn span<T>(v: &Option<Spanned<T>>) -> Option<Range<usize>> {
+        v.as_ref().map(Spanned::span)
+    }
+    [
+        ("lines", span(&r.lines)),
+        ("patterns", span(&r.patterns)),
+        ("spans", span(&r.spans)),
+        ("while", span(&r.while_)),
+        ("end", span(&r.end)),
+        ("max-gap", span(&r.max_gap)),
+        ("max-lines", span(&r.max_lines)),
+        ("skip-blank", span(&r.skip_blank)),
+        ("within", span(&r.within)),
+        ("drop-between", span(&r.drop_between)),
+        ("min-chars", span(&r.min_chars)),
+        ("between", span(&r.between)),
+        ("prose", span(&r.prose)),
+        ("list", span(&r.list)),
+        ("chrome", span(&r.chrome)),
+        ("stop", span(&r.stop)),
+        ("prose-chars", span(&r.prose_chars)),
+        ("long-chars", span(&r.long_chars)),
+        ("chars-per-point", span(&r.chars_per_point)),
+        ("short-penalty", span(&r.short_penalty)),
+        ("list-penalty", span(&r.list_penalty)),
+        ("chrome-penalty", span(&r.chrome_penalty)),
+        ("stop-after", span(&r.stop_after)),
+        ("site-pages", span(&r.site_pages)),
+        ("heading", span(&r.heading)),
+        ("trailing-sentences", span(&r.trailing_sentences)),
+        ("max-percent", span(&r.max_percent)),
+    ]
+    .into_iter()
+    .filter_map(|(name, s)| s.map(|s| (name, s)))
+    .collect()
 }
 
 fn literals(v: Option<Spanned<Vec<Spanned<String>>>>) -> Vec<String> {

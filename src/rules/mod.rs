@@ -160,6 +160,46 @@ pub enum KindSpec {
         /// What must stand between the copies (none: anything, or nothing).
         between: Vec<PatternSpec>,
     },
+    /// Keep the best-scoring run of prose lines and remove the lines around it.
+    Region(RegionSpec),
+    /// Cap what generic rules may remove of a page's words.
+    Guard {
+        /// The cap, in percent of the page's words.
+        max_percent: usize,
+    },
+}
+
+/// The parameters of a `region` rule: how lines score, and where the search stops.
+#[derive(Debug, Clone)]
+pub struct RegionSpec {
+    /// Span regexes: a line matching one is sentence-like.
+    pub prose: Vec<PatternSpec>,
+    /// Whole-line regexes for list and widget shapes.
+    pub list: Vec<PatternSpec>,
+    /// Span regexes for prompts.
+    pub chrome: Vec<PatternSpec>,
+    /// Whole-line regexes that end the search.
+    pub stop: Vec<PatternSpec>,
+    /// Shortest sentence-like line that is prose, in characters.
+    pub prose_chars: usize,
+    /// Shortest line that is prose whatever its ending, in characters.
+    pub long_chars: usize,
+    /// Characters per point of a prose line.
+    pub chars_per_point: usize,
+    /// Cost of any other non-blank line.
+    pub short_penalty: usize,
+    /// Cost of a list-shaped or already removed line.
+    pub list_penalty: usize,
+    /// Cost of a line with a prompt.
+    pub chrome_penalty: usize,
+    /// Score the best span must reach before a `stop` line ends the search.
+    pub stop_after: usize,
+    /// Also run on pages that site rules apply to.
+    pub site_pages: bool,
+    /// Keep the headline just above the run.
+    pub heading: bool,
+    /// Extend the run over the sentence-like lines that follow it.
+    pub trailing_sentences: bool,
 }
 
 impl KindSpec {
@@ -171,6 +211,8 @@ impl KindSpec {
             KindSpec::Cut { .. } => "cut",
             KindSpec::Block { .. } => "block",
             KindSpec::Repeat { .. } => "repeat",
+            KindSpec::Region(_) => "region",
+            KindSpec::Guard { .. } => "guard",
         }
     }
 }

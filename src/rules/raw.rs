@@ -42,7 +42,7 @@ pub struct RawRule {
     pub id: Spanned<String>,
     /// One line saying why the matched text is noise.
     pub why: Option<Spanned<String>>,
-    /// `drop`, `strip`, `cut`, `block` or `repeat`.
+    /// `drop`, `strip`, `cut`, `block`, `repeat`, `region` or `guard`.
     pub kind: Option<Spanned<String>>,
     /// Whole lines, compared with the page's lines after trimming white space.
     pub lines: Option<Spanned<Vec<Spanned<String>>>>,
@@ -70,6 +70,38 @@ pub struct RawRule {
     /// `repeat`: whole-line regexes; when given, copies count only if at least one
     /// non-blank line stands between them and every such line matches.
     pub between: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `region`: span regexes that mark a line as sentence-like (e.g. its final
+    /// punctuation).
+    pub prose: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `region`: whole-line regexes for list and widget shapes (bullets, `[alt]`, rules).
+    pub list: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `region`: span regexes for prompts (cookies, newsletters, sharing, sign-in).
+    pub chrome: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `region`: whole-line regexes that end the search (a comments section header).
+    pub stop: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `region`: a sentence-like line at least this many characters long is prose.
+    pub prose_chars: Option<Spanned<i64>>,
+    /// `region`: a line at least this many characters long is prose whatever its ending.
+    pub long_chars: Option<Spanned<i64>>,
+    /// `region`: a prose line scores one point per this many characters.
+    pub chars_per_point: Option<Spanned<i64>>,
+    /// `region`: what any other non-blank line costs, in points.
+    pub short_penalty: Option<Spanned<i64>>,
+    /// `region`: what a list-shaped line (or one an earlier rule removed) costs.
+    pub list_penalty: Option<Spanned<i64>>,
+    /// `region`: what a line with a prompt costs.
+    pub chrome_penalty: Option<Spanned<i64>>,
+    /// `region`: a `stop` line ends the search once the best span scores this much.
+    pub stop_after: Option<Spanned<i64>>,
+    /// `region`: also keep the line just above the run (the headline) when it is neither
+    /// list-shaped nor a prompt nor long.
+    pub heading: Option<Spanned<bool>>,
+    /// `region`: extend the run over the sentence-like lines that follow it.
+    pub trailing_sentences: Option<Spanned<bool>>,
+    /// `region`: also run on pages that site rules apply to.
+    pub site_pages: Option<Spanned<bool>>,
+    /// `guard`: the most generic rules may remove of a page's words, in percent.
+    pub max_percent: Option<Spanned<i64>>,
     /// Worked examples, checked by the test suite and `clean test`.
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,
