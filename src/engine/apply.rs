@@ -300,7 +300,10 @@ fn region_score(page: &Page<'_>, fate: &[Fate], i: usize, p: &RegionParams) -> f
     if t.is_empty() {
         return 0.0;
     }
-    if matches!(fate[i], Fate::Removed(_)) || p.list.as_ref().is_some_and(|re| re.is_match(t)) {
+    if matches!(fate[i], Fate::Removed(_)) {
+        return -p.removed_penalty;
+    }
+    if p.list.as_ref().is_some_and(|re| re.is_match(t)) {
         return -p.list_penalty;
     }
     if p.chrome.as_ref().is_some_and(|re| re.is_match(t)) {
@@ -329,8 +332,8 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
     let (mut best, mut from, mut to) = (0.0f64, 0, 0);
     let (mut cur, mut start) = (0.0f64, 0);
     for i in 0..limit {
+        // A stop line counts even when an earlier rule removed it.
         if best >= p.stop_after
-            && fate[i] == Fate::Kept
             && p.stop
                 .as_ref()
                 .is_some_and(|re| re.is_match(page.trimmed(i)))

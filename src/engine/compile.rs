@@ -179,10 +179,12 @@ fn combined_error(e: regex::Error) -> LoadError {
     )
 }
 
-/// Compile validated rule files into a [`RuleSet`]. Rule order (and so precedence) is the
+/// Compile validated rule files into a [`RuleSet`]. Rule order (and so precedence) is: site
+/// files before generic ones (the specific rule claims a line both would remove), then the
 /// order of `files`, then the order inside each file.
-pub fn compile(files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
+pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
     check_unique_ids(&files)?;
+    files.sort_by_key(|f| f.site.is_none());
     let mut sites = Vec::new();
     let mut specs: Vec<RuleSpec> = Vec::new();
     for f in files {
@@ -296,6 +298,7 @@ pub fn compile(files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
                 chars_per_point: p.chars_per_point as f64,
                 short_penalty: p.short_penalty as f64,
                 list_penalty: p.list_penalty as f64,
+                removed_penalty: p.removed_penalty as f64,
                 chrome_penalty: p.chrome_penalty as f64,
                 stop_after: p.stop_after as f64,
                 site_pages: p.site_pages,

@@ -21,7 +21,7 @@ pub fn parse_source(src: &Source) -> Result<FileSpec, LoadError> {
     let at = |span: Range<usize>| pos_at(&file, &src.text, span.start);
     let raw: RawFile = toml::from_str(&src.text).map_err(|e| {
         let off = e.span().map_or(0, |s| s.start);
-        let message = e.message().trim().replace('\n', " ");
+        let message = shorten_unknown_field(&e.message().trim().replace('\n', " "));
         LoadError::new(
             at(off..off),
             rule_id_before(&src.text, off).as_deref(),
@@ -38,6 +38,44 @@ pub fn parse_source(src: &Source) -> Result<FileSpec, LoadError> {
         rules.push(rule_spec(r, &at)?);
     }
     Ok(FileSpec { file, site, rules })
+}
+
+/// serde lists every field a table takes after an unknown one; with many rule kinds that
+/// list is long, so name the closest field instead: "unknown field `line` (did you mean
+/// `lines`?)".
+fn shorten_unknown_field(msg: &str) -> String {
+    let Some(rest) = msg.strip_prefix("unknown field `") else {
+        return msg.to_owned();
+    };
+    let Some((field, expected)) = rest.split_once("`, expected one of ") else {
+        return msg.to_owned();
+    };
+    let best = expected
+        .split(", ")
+        .map(|f| f.trim_matches('`'))
+        .map(|f| (edit_distance(field, f), f))
+        .min();
+    match best {
+        Some((d, f)) if d <= 2 || f.starts_with(field) || field.starts_with(f) => {
+            format!("unknown field `{field}` (did you mean `{f}`?)")
+        }
+        _ => format!("unknown field `{field}`"),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 fn site_spec(
@@ -112,6 +150,7 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
             "chars-per-point",
             "short-penalty",
             "list-penalty",
+            "removed-penalty",
             "chrome-penalty",
             "stop-after",
             "site-pages",
@@ -273,6 +312,7 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
                 chars_per_point: count(&r.chars_per_point, "chars-per-point", 10, 1)?,
                 short_penalty: count(&r.short_penalty, "short-penalty", 3, 0)?,
                 list_penalty: count(&r.list_penalty, "list-penalty", 3, 0)?,
+                removed_penalty: count(&r.removed_penalty, "removed-penalty", 3, 0)?,
                 chrome_penalty: count(&r.chrome_penalty, "chrome-penalty", 5, 0)?,
                 stop_after: count(&r.stop_after, "stop-after", 20, 0)?,
                 site_pages: r.site_pages.is_some_and(Spanned::into_inner),
@@ -344,6 +384,7 @@ fn present_fields(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
         ("chars-per-point", span(&r.chars_per_point)),
         ("short-penalty", span(&r.short_penalty)),
         ("list-penalty", span(&r.list_penalty)),
+        ("removed-penalty", span(&r.removed_penalty)),
         ("chrome-penalty", span(&r.chrome_penalty)),
         ("stop-after", span(&r.stop_after)),
         ("site-pages", span(&r.site_pages)),

@@ -188,8 +188,10 @@ pub struct RegionSpec {
     pub chars_per_point: usize,
     /// Cost of any other non-blank line.
     pub short_penalty: usize,
-    /// Cost of a list-shaped or already removed line.
+    /// Cost of a list-shaped line.
     pub list_penalty: usize,
+    /// Cost of a line an earlier rule removed.
+    pub removed_penalty: usize,
     /// Cost of a line with a prompt.
     pub chrome_penalty: usize,
     /// Score the best span must reach before a `stop` line ends the search.

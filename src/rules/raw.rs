@@ -87,8 +87,10 @@ pub struct RawRule {
     pub chars_per_point: Option<Spanned<i64>>,
     /// `region`: what any other non-blank line costs, in points.
     pub short_penalty: Option<Spanned<i64>>,
-    /// `region`: what a list-shaped line (or one an earlier rule removed) costs.
+    /// `region`: what a list-shaped line costs.
     pub list_penalty: Option<Spanned<i64>>,
+    /// `region`: what a line an earlier rule removed costs.
+    pub removed_penalty: Option<Spanned<i64>>,
     /// `region`: what a line with a prompt costs.
     pub chrome_penalty: Option<Spanned<i64>>,
     /// `region`: a `stop` line ends the search once the best span scores this much.
