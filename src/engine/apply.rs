@@ -303,7 +303,10 @@ fn region_score(page: &Page<'_>, fate: &[Fate], i: usize, p: &RegionParams) -> f
     if matches!(fate[i], Fate::Removed(_)) {
         return -p.removed_penalty;
     }
-    if p.list.as_ref().is_some_and(|re| re.is_match(t)) {
+    // A line that is one text printed twice ("Shy owlShy owl": an image's title and alt
+    // text run together) is a widget, like the list shapes.
+    let doubled = t.len() >= 8 && t.len() % 2 == 0 && t[..t.len() / 2] == t[t.len() / 2..];
+    if doubled || p.list.as_ref().is_some_and(|re| re.is_match(t)) {
         return -p.list_penalty;
     }
     if p.chrome.as_ref().is_some_and(|re| re.is_match(t)) {
@@ -372,12 +375,48 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
                 continue;
             }
             let t = page.trimmed(i);
-            let stop = p.stop.as_ref().is_some_and(|re| re.is_match(t));
-            if !kept_text(i) || stop || !plain(t) || !p.prose.is_match(t) {
+            if p.stop.as_ref().is_some_and(|re| re.is_match(t)) {
+                break;
+            }
+            // What an earlier rule removed (an ad label) does not end the article.
+            if fate[i] != Fate::Kept {
+                continue;
+            }
+            if !plain(t) || !p.prose.is_match(t) {
                 break;
             }
             to = i + 1;
         }
+    }
+    // Inside the run: `min_run` or more adjacent lines (no blank line between) that score
+    // nothing (menus, link lists, share widgets) go too.
+    if p.min_run > 0 {
+        let mut run: Vec<usize> = Vec::new();
+        let mut flush = |run: &mut Vec<usize>, fate: &mut [Fate]| {
+            if run.len() >= p.min_run {
+                for &j in run.iter() {
+                    fate[j] = Fate::Removed(c);
+                }
+            }
+            run.clear();
+        };
+        for i in from..to {
+            if page.is_blank(i) {
+                flush(&mut run, fate);
+                continue;
+            }
+            // Lines earlier rules removed neither count nor break a run (so the output,
+            // cleaned again, has the same runs).
+            if fate[i] != Fate::Kept {
+                continue;
+            }
+            if region_score(page, fate, i, p) <= 0.0 {
+                run.push(i);
+            } else {
+                flush(&mut run, fate);
+            }
+        }
+        flush(&mut run, fate);
     }
     for (i, f) in fate.iter_mut().enumerate().take(limit) {
         if (i < from || i >= to) && *f == Fate::Kept {

@@ -299,6 +299,7 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
                 short_penalty: p.short_penalty as f64,
                 list_penalty: p.list_penalty as f64,
                 removed_penalty: p.removed_penalty as f64,
+                min_run: p.min_run,
                 chrome_penalty: p.chrome_penalty as f64,
                 stop_after: p.stop_after as f64,
                 site_pages: p.site_pages,

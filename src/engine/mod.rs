@@ -110,6 +110,7 @@ pub(crate) struct RegionParams {
     pub(crate) short_penalty: f64,
     pub(crate) list_penalty: f64,
     pub(crate) removed_penalty: f64,
+    pub(crate) min_run: usize,
     pub(crate) chrome_penalty: f64,
     pub(crate) stop_after: f64,
     pub(crate) site_pages: bool,

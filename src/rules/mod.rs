@@ -194,6 +194,8 @@ pub struct RegionSpec {
     pub removed_penalty: usize,
     /// Cost of a line with a prompt.
     pub chrome_penalty: usize,
+    /// Inside the run, this many adjacent lines that score nothing are removed (0: off).
+    pub min_run: usize,
     /// Score the best span must reach before a `stop` line ends the search.
     pub stop_after: usize,
     /// Also run on pages that site rules apply to.

@@ -93,6 +93,9 @@ pub struct RawRule {
     pub removed_penalty: Option<Spanned<i64>>,
     /// `region`: what a line with a prompt costs.
     pub chrome_penalty: Option<Spanned<i64>>,
+    /// `region`: inside the run, this many adjacent lines that score nothing are removed
+    /// (0: off).
+    pub min_run: Option<Spanned<i64>>,
     /// `region`: a `stop` line ends the search once the best span scores this much.
     pub stop_after: Option<Spanned<i64>>,
     /// `region`: also keep the line just above the run (the headline) when it is neither
