@@ -370,7 +370,7 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
     }
     if p.trailing_sentences {
         let end = to;
-        for i in end..limit {
+        for (i, f) in fate.iter().enumerate().take(limit).skip(end) {
             if page.is_blank(i) {
                 continue;
             }
@@ -379,7 +379,7 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
                 break;
             }
             // What an earlier rule removed (an ad label) does not end the article.
-            if fate[i] != Fate::Kept {
+            if *f != Fate::Kept {
                 continue;
             }
             if !plain(t) || !p.prose.is_match(t) {
@@ -392,7 +392,7 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
     // nothing (menus, link lists, share widgets) go too.
     if p.min_run > 0 {
         let mut run: Vec<usize> = Vec::new();
-        let mut flush = |run: &mut Vec<usize>, fate: &mut [Fate]| {
+        let flush = |run: &mut Vec<usize>, fate: &mut [Fate]| {
             if run.len() >= p.min_run {
                 for &j in run.iter() {
                     fate[j] = Fate::Removed(c);
