@@ -132,82 +132,104 @@ pub fn pages(
     let mut skip = false;
     let mut page_written = false;
     let mut gap: Option<Vec<u8>> = None;
+    let mut sink = |d: Done| -> Result<()> {
+        match d {
+            Done::Begin(i) => {
+                skip = false;
+                page_written = false;
+                gap = None;
+                if let Some(dest) = destination(args, &files[i]) {
+                    match AtomicFile::create(&dest) {
+                        Ok(f) => file_out = Some(f),
+                        Err(e) => {
+                            fail(out, e, progress)?;
+                            run.failed += 1;
+                            skip = true;
+                        }
+                    }
+                }
+            }
+            Done::Failed(i, e) => {
+                file_out = None; // dropped uncommitted: the target stays as it was
+                if !skip {
+                    fail(out, anyhow!(e).context(display_name(&files[i])), progress)?;
+                    run.failed += 1;
+                }
+                skip = true;
+                progress.file_done();
+            }
+            Done::End => {
+                if let Some(f) = file_out.take() {
+                    if let Err(e) = f.commit() {
+                        fail(out, e, progress)?;
+                        run.failed += 1;
+                    }
+                }
+                progress.file_done();
+            }
+            Done::Separator(s) => {
+                progress.add(s.len() as u64);
+                page_written = false;
+                gap = None;
+                emit(args, &mut file_out, &mut skip, out, &s, run, progress)?;
+            }
+            Done::Page {
+                cleaned,
+                stats,
+                cont,
+                gap_after,
+                read,
+            } => {
+                progress.add(read as u64);
+                if let (Some(total), Some(s)) = (&mut run.stats, stats) {
+                    total.merge(&s);
+                }
+                if !cont {
+                    page_written = false;
+                    gap = None;
+                }
+                if !cleaned.is_empty() {
+                    if let Some(g) = gap.take().filter(|_| page_written) {
+                        emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
+                    }
+                    emit(args, &mut file_out, &mut skip, out, &cleaned, run, progress)?;
+                    page_written = true;
+                }
+                gap = gap_after.or(if cleaned.is_empty() { gap.take() } else { None });
+            }
+        }
+        Ok(())
+    };
+    if jobs <= 1 {
+        return ordered_map(1, IN_FLIGHT_BYTES, weight, units, work, sink);
+    }
+    // Many small pages go to the workers in batches of about BATCH_BYTES: one hand-over
+    // per page cost more than the cleaning saved.
+    let mut units = units.fuse();
+    let batches = std::iter::from_fn(move || {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for u in units.by_ref() {
+            bytes += weight(&u);
+            batch.push(u);
+            if bytes >= BATCH_BYTES {
+                break;
+            }
+        }
+        (!batch.is_empty()).then_some(batch)
+    });
     ordered_map(
         jobs,
         IN_FLIGHT_BYTES,
-        weight,
-        units,
-        work,
-        |d| -> Result<()> {
-            match d {
-                Done::Begin(i) => {
-                    skip = false;
-                    page_written = false;
-                    gap = None;
-                    if let Some(dest) = destination(args, &files[i]) {
-                        match AtomicFile::create(&dest) {
-                            Ok(f) => file_out = Some(f),
-                            Err(e) => {
-                                fail(out, e, progress)?;
-                                run.failed += 1;
-                                skip = true;
-                            }
-                        }
-                    }
-                }
-                Done::Failed(i, e) => {
-                    file_out = None; // dropped uncommitted: the target stays as it was
-                    if !skip {
-                        fail(out, anyhow!(e).context(display_name(&files[i])), progress)?;
-                        run.failed += 1;
-                    }
-                    skip = true;
-                    progress.file_done();
-                }
-                Done::End => {
-                    if let Some(f) = file_out.take() {
-                        if let Err(e) = f.commit() {
-                            fail(out, e, progress)?;
-                            run.failed += 1;
-                        }
-                    }
-                    progress.file_done();
-                }
-                Done::Separator(s) => {
-                    progress.add(s.len() as u64);
-                    page_written = false;
-                    gap = None;
-                    emit(args, &mut file_out, &mut skip, out, &s, run, progress)?;
-                }
-                Done::Page {
-                    cleaned,
-                    stats,
-                    cont,
-                    gap_after,
-                    read,
-                } => {
-                    progress.add(read as u64);
-                    if let (Some(total), Some(s)) = (&mut run.stats, stats) {
-                        total.merge(&s);
-                    }
-                    if !cont {
-                        page_written = false;
-                        gap = None;
-                    }
-                    if !cleaned.is_empty() {
-                        if let Some(g) = gap.take().filter(|_| page_written) {
-                            emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
-                        }
-                        emit(args, &mut file_out, &mut skip, out, &cleaned, run, progress)?;
-                        page_written = true;
-                    }
-                    gap = gap_after.or(if cleaned.is_empty() { gap.take() } else { None });
-                }
-            }
-            Ok(())
-        },
+        |b: &Vec<Unit>| b.iter().map(weight).sum(),
+        batches,
+        |b: Vec<Unit>| b.into_iter().map(work).collect::<Vec<_>>(),
+        |ds: Vec<Done>| ds.into_iter().try_for_each(&mut sink),
     )
 }
+
+/// Work items of `-j` runs hold about this many bytes of pages.
+const BATCH_BYTES: usize = 256 << 10;
 
 /// Report an input's error on stderr (after what stdout holds so far, with the bar out of
 /// the way).
