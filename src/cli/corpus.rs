@@ -13,7 +13,7 @@ use super::output::AtomicFile;
 use super::parallel::ordered_map;
 use super::progress::Progress;
 use super::run::{display_name, report, Run};
-use super::stream::{Piece, Pieces};
+use super::stream::{Piece, Pieces, Separator};
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
 
@@ -54,7 +54,7 @@ enum Done {
 pub fn pages(
     rules: &RuleSet,
     args: &FilterArgs,
-    sep: Option<&regex::bytes::Regex>,
+    sep: Option<&Separator>,
     files: &[PathBuf],
     jobs: usize,
     out: &mut impl Write,

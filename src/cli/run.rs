@@ -120,9 +120,9 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
         }
     } else {
         let sep = match &args.split {
-            Some(split) => Some(
+            Some(split) => Some(super::stream::Separator::new(
                 clean::engine::compile::separator_regex(split).map_err(|e| anyhow::anyhow!(e))?,
-            ),
+            )),
             None => None,
         };
         corpus::pages(

@@ -39,10 +39,71 @@ pub struct PagePiece {
     pub open_end: bool,
 }
 
+/// A `--split` separator regex, with a fast path for the common case of a plain literal
+/// (`^=== page `: a line prefix; `=== page`: anywhere in the line), where calling the regex
+/// once per line cost more than finding the lines.
+#[derive(Debug)]
+pub struct Separator {
+    re: Regex,
+    fast: Fast,
+}
+
+#[derive(Debug)]
+enum Fast {
+    None,
+    Prefix(Vec<u8>),
+    Contains(Box<memchr::memmem::Finder<'static>>),
+}
+
+impl Separator {
+    /// Wrap a compiled separator regex.
+    pub fn new(re: Regex) -> Self {
+        let fast = literal(re.as_str()).unwrap_or(Fast::None);
+        Separator { re, fast }
+    }
+
+    /// Whether `line` (without its line ending) is a separator.
+    pub fn is_match(&self, line: &[u8]) -> bool {
+        match &self.fast {
+            Fast::Prefix(p) => line.starts_with(p),
+            Fast::Contains(f) => f.find(line).is_some(),
+            Fast::None => self.re.is_match(line),
+        }
+    }
+}
+
+/// The fast path for `pattern`, when it is a literal, optionally anchored at the start.
+fn literal(pattern: &str) -> Option<Fast> {
+    use regex_syntax::hir::{HirKind, Look};
+    // As `regex::bytes::Regex` parses: Unicode on, arbitrary bytes allowed.
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let lit = |h: &regex_syntax::hir::Hir| match h.kind() {
+        HirKind::Literal(l) => Some(l.0.to_vec()),
+        _ => None,
+    };
+    match hir.kind() {
+        HirKind::Literal(l) => Some(Fast::Contains(Box::new(
+            memchr::memmem::Finder::new(&l.0[..]).into_owned(),
+        ))),
+        // `^` in a line without its ending; (?m)`^` too, as the line holds no `\n`.
+        HirKind::Concat(parts) => match &parts[..] {
+            [first, rest] if matches!(first.kind(), HirKind::Look(Look::Start | Look::StartLF)) => {
+                lit(rest).map(Fast::Prefix)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// An iterator of the pieces of one input. A read error ends it.
 pub struct Pieces<'a, R> {
     reader: R,
-    sep: Option<&'a Regex>,
+    sep: Option<&'a Separator>,
     cap: usize,
     /// Yield one empty page for an empty input (plain mode: every input is a page).
     empty_page: bool,
@@ -64,7 +125,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
     /// Pieces of `reader`: pages cut at lines matching `sep` (searched in each line without
     /// its line ending), each at most `cap` bytes. With `empty_page`, an empty input gives
     /// one empty page.
-    pub fn new(reader: R, sep: Option<&'a Regex>, cap: usize, empty_page: bool) -> Self {
+    pub fn new(reader: R, sep: Option<&'a Separator>, cap: usize, empty_page: bool) -> Self {
         Pieces {
             reader,
             sep,
@@ -221,7 +282,7 @@ mod tests {
     use super::*;
 
     fn pieces(input: &[u8], sep: Option<&str>, cap: usize) -> Vec<Piece> {
-        let re = sep.map(|s| Regex::new(s).unwrap());
+        let re = sep.map(|s| Separator::new(Regex::new(s).unwrap()));
         // A tiny buffer, so lines straddle reads.
         let reader = io::BufReader::with_capacity(7, input);
         Pieces::new(reader, re.as_ref(), cap, re.is_none())
@@ -314,6 +375,39 @@ mod tests {
         for p in &ps {
             let Piece::Page(p) = p else { panic!() };
             assert!(p.bytes.len() <= 8);
+        }
+    }
+
+    #[test]
+    fn the_literal_fast_path_agrees_with_the_regex() {
+        let lines: &[&[u8]] = &[
+            b"=== page 1",
+            b"=== page",
+            b" === page 2",
+            b"x=== page 3",
+            b"=== PAGE 4",
+            b"",
+            b"== page",
+            b"\xff=== page \xfe",
+            b"=== page \r",
+        ];
+        let patterns = [
+            ("^=== page ", true),
+            ("=== page", true),
+            ("(?m)^=== page", true),
+            ("^=== page$", false),
+            ("(?i)^=== page", false),
+            ("^=== page \\d+", false),
+            ("^(=== page|--- page)", false),
+            ("(?mR)^=== page", false),
+            ("\\A=== page", true),
+        ];
+        for (p, fast) in patterns {
+            let sep = Separator::new(Regex::new(p).unwrap());
+            assert_eq!(!matches!(sep.fast, Fast::None), fast, "{p}");
+            for line in lines {
+                assert_eq!(sep.is_match(line), sep.re.is_match(line), "{p} on {line:?}");
+            }
         }
     }
 
