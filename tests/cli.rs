@@ -198,3 +198,60 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+// Issue 8: no progress bar unless stderr is a terminal, however large the run.
+#[test]
+fn no_progress_output_when_stderr_is_not_a_terminal() {
+    let seed = std::fs::read(root().join(SEED)).unwrap();
+    let mut big = Vec::new();
+    let mut n = 0;
+    while big.len() < 6 << 20 {
+        n += 1;
+        big.extend_from_slice(format!("=== page {n}\n").as_bytes());
+        big.extend_from_slice(&seed);
+        big.push(b'\n');
+    }
+    let out = clean(&["--split", "^=== page "], &big);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!out.stdout.is_empty());
+    assert_eq!(text(&out.stderr), "", "progress-like output on a pipe");
+
+    // Many files (more than 16) and a large file.
+    let d = tempdir("cli-no-progress");
+    let big_file = d.join("big.txt");
+    std::fs::write(&big_file, &big).unwrap();
+    let mut args: Vec<String> = vec![big_file.display().to_string()];
+    args.extend(std::iter::repeat_n(SEED.to_string(), 20));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = clean(&args, b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stderr), "", "progress-like output on a pipe");
+}
+
+// Issue 8: a page over --max-page-bytes is cleaned in pieces; a page under it whole.
+#[test]
+fn pages_over_the_cap_are_cleaned_in_pieces() {
+    let page = "Play Live Radio\nNext Up:\n\nFirst paragraph of the article.\n\nAdvertising\n\nSecond paragraph, after the ad.\n\nThird paragraph closes it.\n";
+    let whole = clean(&[], page.as_bytes());
+    assert_eq!(
+        text(&whole.stdout),
+        "First paragraph of the article.\n\nSecond paragraph, after the ad.\n\nThird paragraph closes it.\n"
+    );
+    // Exactly the cap: still whole.
+    let cap = page.len().to_string();
+    let out = clean(&["--max-page-bytes", &cap], page.as_bytes());
+    assert_eq!(out.stdout, whole.stdout);
+    // Small pieces, cut after blank lines: the paragraph breaks survive the cuts, and
+    // every piece is cleaned.
+    for cap in ["40", "64", "80"] {
+        let out = clean(&["--max-page-bytes", cap], page.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), text(&whole.stdout), "cap {cap}");
+    }
+    // A line longer than the cap is cut inside and comes out whole.
+    let line = "word ".repeat(100);
+    let out = clean(&["--max-page-bytes", "64", "-j", "2"], line.as_bytes());
+    assert_eq!(text(&out.stdout), format!("{line}\n"));
+    let out = clean(&["--max-page-bytes", "0"], b"x\n");
+    assert_eq!(out.status.code(), Some(2));
+}

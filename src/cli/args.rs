@@ -85,8 +85,17 @@ pub struct FilterArgs {
     /// are. Pages are read incrementally, so memory follows the page size, not the input's.
     #[arg(long, value_name = "REGEX", conflicts_with_all = ["jsonl", "diff", "explain"])]
     pub split: Option<String>,
-    /// Worker threads for files and JSONL records (default: all cores). Output keeps the
-    /// input order.
+    /// Pages larger than this (bytes; K, M, G suffixes allowed) are cleaned in pieces of at
+    /// most this size, cut at a line boundary (after a blank line when there is one in the
+    /// piece's second half), each piece as a page of its own; this bounds memory whatever
+    /// the page size. Smaller pages are cleaned whole.
+    #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
+    pub max_page_bytes: usize,
+    /// Never show the progress bar (shown on a terminal's stderr for large runs only).
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Worker threads for files, pages and JSONL records (default: all cores). Output
+    /// keeps the input order.
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
     /// Output format of --explain and --stats.
@@ -96,6 +105,31 @@ pub struct FilterArgs {
     /// is not set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+/// A byte count with an optional K, M or G suffix (powers of 1024).
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m: usize = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("`{s}`: the suffix must be K, M or G")),
+            };
+            (&t[..i], m)
+        }
+        _ => (t, 1),
+    };
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("`{s}`: not a size (e.g. 4194304, 512K, 4M)"))?;
+    match n.checked_mul(mult) {
+        Some(0) => Err("the size must be at least 1 byte".into()),
+        Some(v) => Ok(v),
+        None => Err(format!("`{s}`: too large")),
+    }
 }
 
 /// Report format.

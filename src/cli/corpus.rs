@@ -8,69 +8,271 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 
 use super::args::{FilterArgs, OnError};
-use super::input::read_input;
 use super::jsonl::{clean_record, Fields};
-use super::output::{write_atomic, AtomicFile};
+use super::output::AtomicFile;
 use super::parallel::ordered_map;
+use super::progress::Progress;
 use super::run::{display_name, report, Run};
+use super::stream::{Piece, Pieces, Separator};
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
 
-/// Plain page files (or stdin): each cleaned whole.
+/// What the reading thread hands the workers, in input order.
+enum Unit {
+    /// Input `i` starts.
+    Begin(usize),
+    /// A page, a piece of one, or a separator line.
+    Piece(Piece),
+    /// Input `i` could not be opened or read: it ends here.
+    Failed(usize, io::Error),
+    /// The input is done.
+    End,
+}
+
+/// What the workers hand back.
+enum Done {
+    Begin(usize),
+    Page {
+        cleaned: Vec<u8>,
+        stats: Option<Stats>,
+        cont: bool,
+        gap_after: Option<Vec<u8>>,
+        read: usize,
+    },
+    Separator(Vec<u8>),
+    Failed(usize, io::Error),
+    End,
+}
+
+/// Every input of a plain or `--split` run, cleaned on `jobs` threads and written in
+/// order: to stdout, each input's destination file, or nowhere (`--stats`).
+///
+/// Inputs are read incrementally and cut into pages (at `--split` separators) of at most
+/// `--max-page-bytes` (see [`super::stream`]); at most [`IN_FLIGHT_BYTES`] of pages are in
+/// flight, so memory does not grow with the input or page size.
+#[allow(clippy::too_many_arguments)]
 pub fn pages(
     rules: &RuleSet,
     args: &FilterArgs,
+    sep: Option<&Separator>,
     files: &[PathBuf],
     jobs: usize,
     out: &mut impl Write,
     run: &mut Run,
+    progress: &mut Progress,
 ) -> Result<()> {
+    let cap = args.max_page_bytes.max(1);
     let want_stats = run.stats.is_some();
-    let work = |path: PathBuf| {
-        let r = read_input(&path).map(|bytes| {
-            let page = Page::new(&bytes);
+    // Plain mode: every input is one page, so an empty input is an empty page.
+    let empty_page = sep.is_none();
+    let units = files.iter().enumerate().flat_map(move |(i, path)| {
+        let reader: io::Result<Box<dyn BufRead + Send>> = if path.as_os_str() == "-" {
+            Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())))
+        } else {
+            File::open(path).map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as _)
+        };
+        let body: Box<dyn Iterator<Item = Unit> + Send> = match reader {
+            Err(e) => Box::new(std::iter::once(Unit::Failed(i, e))),
+            Ok(r) => {
+                let mut failed = false;
+                Box::new(
+                    Pieces::new(r, sep, cap, empty_page)
+                        .map(move |p| match p {
+                            Ok(p) => Unit::Piece(p),
+                            Err(e) => Unit::Failed(i, e),
+                        })
+                        .chain(std::iter::once(Unit::End))
+                        .take_while(move |u| {
+                            // Nothing of an input follows its failure.
+                            let go = !failed || !matches!(u, Unit::End);
+                            failed |= matches!(u, Unit::Failed(..));
+                            go
+                        }),
+                )
+            }
+        };
+        std::iter::once(Unit::Begin(i)).chain(body)
+    });
+    let weight = |u: &Unit| match u {
+        Unit::Piece(Piece::Page(p)) => p.bytes.len(),
+        Unit::Piece(Piece::Separator(s)) => s.len(),
+        _ => 0,
+    };
+    let work = |u: Unit| match u {
+        Unit::Begin(i) => Done::Begin(i),
+        Unit::End => Done::End,
+        Unit::Failed(i, e) => Done::Failed(i, e),
+        Unit::Piece(Piece::Separator(s)) => Done::Separator(s),
+        Unit::Piece(Piece::Page(p)) => {
+            let page = Page::new(&p.bytes);
             let outcome = rules.apply(&page, args.url.as_deref());
-            let cleaned = outcome.render(&page);
+            let mut cleaned = outcome.render(&page);
+            if p.open_end && !page.is_empty() && outcome.is_kept(page.len() - 1) {
+                // The piece ends inside a line: the newline render added is not there.
+                cleaned.truncate(cleaned.len() - page.newline().len());
+            }
             let stats = want_stats.then(|| {
                 let mut s = Stats::new(rules);
                 s.add(&page, &outcome, cleaned.len());
                 s
             });
-            (cleaned, stats)
-        });
-        (path, r)
-    };
-    ordered_map(
-        jobs,
-        files.iter().cloned(),
-        work,
-        |(path, r)| -> Result<()> {
-            let (cleaned, stats) = match r {
-                Ok(x) => x,
-                Err(e) => {
-                    out.flush()?;
-                    report(&e);
-                    run.failed += 1;
-                    return Ok(());
-                }
-            };
-            if let (Some(total), Some(s)) = (&mut run.stats, stats) {
-                total.merge(&s);
+            Done::Page {
+                cleaned,
+                stats,
+                cont: p.cont,
+                gap_after: p.gap_after,
+                read: p.bytes.len(),
             }
-            let dest = destination(args, &path);
-            match dest {
-                None if args.stats => Ok(()),
-                None => Ok(out.write_all(&cleaned)?),
-                Some(dest) => {
-                    if let Err(e) = write_atomic(&dest, &cleaned) {
-                        report(&e);
+        }
+    };
+
+    // The input being written: its destination file (None: stdout, or nothing under
+    // --stats), whether it failed, and how to join the pieces of a cut page.
+    let mut file_out: Option<AtomicFile> = None;
+    let mut skip = false;
+    let mut page_written = false;
+    let mut gap: Option<Vec<u8>> = None;
+    let mut sink = |d: Done| -> Result<()> {
+        match d {
+            Done::Begin(i) => {
+                skip = false;
+                page_written = false;
+                gap = None;
+                if let Some(dest) = destination(args, &files[i]) {
+                    match AtomicFile::create(&dest) {
+                        Ok(f) => file_out = Some(f),
+                        Err(e) => {
+                            fail(out, e, progress)?;
+                            run.failed += 1;
+                            skip = true;
+                        }
+                    }
+                }
+            }
+            Done::Failed(i, e) => {
+                file_out = None; // dropped uncommitted: the target stays as it was
+                if !skip {
+                    fail(out, anyhow!(e).context(display_name(&files[i])), progress)?;
+                    run.failed += 1;
+                }
+                skip = true;
+                progress.file_done();
+            }
+            Done::End => {
+                if let Some(f) = file_out.take() {
+                    if let Err(e) = f.commit() {
+                        fail(out, e, progress)?;
                         run.failed += 1;
                     }
-                    Ok(())
                 }
+                progress.file_done();
             }
-        },
+            Done::Separator(s) => {
+                progress.add(s.len() as u64);
+                page_written = false;
+                gap = None;
+                emit(args, &mut file_out, &mut skip, out, &s, run, progress)?;
+            }
+            Done::Page {
+                cleaned,
+                stats,
+                cont,
+                gap_after,
+                read,
+            } => {
+                progress.add(read as u64);
+                if let (Some(total), Some(s)) = (&mut run.stats, stats) {
+                    total.merge(&s);
+                }
+                if !cont {
+                    page_written = false;
+                    gap = None;
+                }
+                if !cleaned.is_empty() {
+                    if let Some(g) = gap.take().filter(|_| page_written) {
+                        emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
+                    }
+                    emit(args, &mut file_out, &mut skip, out, &cleaned, run, progress)?;
+                    page_written = true;
+                }
+                gap = gap_after.or(if cleaned.is_empty() { gap.take() } else { None });
+            }
+        }
+        Ok(())
+    };
+    if jobs <= 1 {
+        return ordered_map(1, IN_FLIGHT_BYTES, weight, units, work, sink);
+    }
+    // Many small pages go to the workers in batches of about BATCH_BYTES: one hand-over
+    // per page cost more than the cleaning saved.
+    let mut units = units.fuse();
+    let batches = std::iter::from_fn(move || {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for u in units.by_ref() {
+            bytes += weight(&u);
+            batch.push(u);
+            if bytes >= BATCH_BYTES {
+                break;
+            }
+        }
+        (!batch.is_empty()).then_some(batch)
+    });
+    ordered_map(
+        jobs,
+        IN_FLIGHT_BYTES,
+        |b: &Vec<Unit>| b.iter().map(weight).sum(),
+        batches,
+        |b: Vec<Unit>| b.into_iter().map(work).collect::<Vec<_>>(),
+        |ds: Vec<Done>| ds.into_iter().try_for_each(&mut sink),
     )
+}
+
+/// Work items of `-j` runs hold about this many bytes of pages.
+const BATCH_BYTES: usize = 256 << 10;
+
+/// Report an input's error on stderr (after what stdout holds so far, with the bar out of
+/// the way).
+fn fail(out: &mut impl Write, e: anyhow::Error, progress: &Progress) -> Result<()> {
+    out.flush()?;
+    progress.suspend(|| report(&e));
+    Ok(())
+}
+
+/// Bytes of pages read and not yet written, at most (a single page piece may be larger:
+/// it then runs alone). With 4 MiB pieces, two are cleaned while two more wait.
+pub const IN_FLIGHT_BYTES: usize = 16 << 20;
+
+/// Write cleaned bytes to the input's destination file, or stdout, or nowhere under
+/// --stats. A file that cannot be written is reported and the rest of its input skipped;
+/// an error on stdout (a broken pipe) stops the run.
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    args: &FilterArgs,
+    file_out: &mut Option<AtomicFile>,
+    skip: &mut bool,
+    out: &mut impl Write,
+    bytes: &[u8],
+    run: &mut Run,
+    progress: &Progress,
+) -> Result<()> {
+    if *skip {
+        return Ok(());
+    }
+    match file_out {
+        Some(f) => {
+            if let Err(e) = f.write_all(bytes) {
+                let e = anyhow!(e).context(f.target().display().to_string());
+                *file_out = None;
+                *skip = true;
+                fail(out, e, progress)?;
+                run.failed += 1;
+            }
+        }
+        None if args.stats => {}
+        None => out.write_all(bytes)?,
+    }
+    Ok(())
 }
 
 /// Where an input's cleaned text goes: `None` for stdout.
@@ -118,130 +320,6 @@ fn records(mut reader: impl BufRead) -> impl Iterator<Item = Item> {
     })
 }
 
-/// A piece of a split stream.
-enum Piece {
-    /// A page to clean.
-    Page(Vec<u8>),
-    /// A separator line, written as it is.
-    Separator(Vec<u8>),
-}
-
-/// Cut a stream into pages at separator lines, reading it incrementally.
-fn pieces<'a>(
-    mut reader: impl BufRead + 'a,
-    sep: &'a regex::bytes::Regex,
-) -> impl Iterator<Item = io::Result<Piece>> + 'a {
-    let mut page: Vec<u8> = Vec::new();
-    let mut pending_sep: Option<Vec<u8>> = None;
-    let mut done = false;
-    std::iter::from_fn(move || {
-        if let Some(s) = pending_sep.take() {
-            return Some(Ok(Piece::Separator(s)));
-        }
-        if done {
-            return None;
-        }
-        loop {
-            let mut line = Vec::new();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) => {
-                    done = true;
-                    return (!page.is_empty()).then(|| Ok(Piece::Page(std::mem::take(&mut page))));
-                }
-                Ok(_) => {
-                    let content = line.strip_suffix(b"\n").unwrap_or(&line);
-                    let content = content.strip_suffix(b"\r").unwrap_or(content);
-                    if sep.is_match(content) {
-                        if page.is_empty() {
-                            return Some(Ok(Piece::Separator(line)));
-                        }
-                        pending_sep = Some(line);
-                        return Some(Ok(Piece::Page(std::mem::take(&mut page))));
-                    }
-                    page.extend_from_slice(&line);
-                }
-                Err(e) => {
-                    done = true;
-                    return Some(Err(e));
-                }
-            }
-        }
-    })
-}
-
-/// One input split into pages at `--split` separators, to stdout or its destination file.
-pub fn split_input(
-    rules: &RuleSet,
-    args: &FilterArgs,
-    sep: &regex::bytes::Regex,
-    path: &Path,
-    jobs: usize,
-    stdout: &mut impl Write,
-    run: &mut Run,
-) -> Result<()> {
-    let name = display_name(path);
-    let reader: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
-        Box::new(BufReader::with_capacity(1 << 16, io::stdin()))
-    } else {
-        match File::open(path) {
-            Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
-            Err(e) => {
-                report(&anyhow!(e).context(name));
-                run.failed += 1;
-                return Ok(());
-            }
-        }
-    };
-    let mut file_out = match destination(args, path) {
-        Some(dest) => Some(AtomicFile::create(&dest)?),
-        None => None,
-    };
-    let want_stats = run.stats.is_some();
-    let work = |piece: io::Result<Piece>| -> io::Result<(Vec<u8>, Option<Stats>)> {
-        match piece? {
-            Piece::Separator(line) => Ok((line, None)),
-            Piece::Page(bytes) => {
-                let page = Page::new(&bytes);
-                let outcome = rules.apply(&page, args.url.as_deref());
-                let cleaned = outcome.render(&page);
-                let stats = want_stats.then(|| {
-                    let mut s = Stats::new(rules);
-                    s.add(&page, &outcome, cleaned.len());
-                    s
-                });
-                Ok((cleaned, stats))
-            }
-        }
-    };
-    let result = ordered_map(jobs, pieces(reader, sep), work, |r| -> Result<()> {
-        let (bytes, stats) = r.with_context(|| name.clone())?;
-        if let (Some(total), Some(s)) = (&mut run.stats, stats) {
-            total.merge(&s);
-        }
-        match &mut file_out {
-            Some(f) => f.write_all(&bytes).with_context(|| name.clone())?,
-            None if args.stats => {}
-            None => stdout.write_all(&bytes)?,
-        }
-        Ok(())
-    });
-    if let Err(e) = result {
-        if e.chain().any(|c| {
-            c.downcast_ref::<io::Error>()
-                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-        }) {
-            return Err(e);
-        }
-        report(&e);
-        run.failed += 1;
-        return Ok(());
-    }
-    if let Some(f) = file_out {
-        f.commit()?;
-    }
-    Ok(())
-}
-
 /// One JSONL input (a path or `-`), to stdout or its destination file.
 pub fn jsonl_input(
     rules: &RuleSet,
@@ -250,6 +328,22 @@ pub fn jsonl_input(
     jobs: usize,
     stdout: &mut impl Write,
     run: &mut Run,
+    progress: &mut Progress,
+) -> Result<()> {
+    let r = jsonl_one(rules, args, path, jobs, stdout, run, progress);
+    progress.file_done();
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+fn jsonl_one(
+    rules: &RuleSet,
+    args: &FilterArgs,
+    path: &Path,
+    jobs: usize,
+    stdout: &mut impl Write,
+    run: &mut Run,
+    progress: &mut Progress,
 ) -> Result<()> {
     let name = display_name(path);
     let reader: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
@@ -258,7 +352,7 @@ pub fn jsonl_input(
         match File::open(path) {
             Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
             Err(e) => {
-                report(&anyhow!(e).context(name));
+                fail(stdout, anyhow!(e).context(name), progress)?;
                 run.failed += 1;
                 return Ok(());
             }
@@ -279,39 +373,54 @@ pub fn jsonl_input(
         Item::Record(n, line) => {
             let mut stats = want_stats.then(|| Stats::new(rules));
             let r = clean_record(rules, &fields, &line, stats.as_mut());
-            Ok((n, r.map(|o| (o, stats))))
+            Ok((n, line.len() + 1, r.map(|o| (o, stats))))
         }
         Item::ReadError(e) => Err(e),
     };
-    let result = ordered_map(jobs, records(reader), work, |r| -> Result<()> {
-        let (n, r) = r.with_context(|| name.clone())?;
-        records_in += 1;
-        match r {
-            Ok((line, stats)) => {
-                if let (Some(total), Some(s)) = (&mut run.stats, stats) {
-                    total.merge(&s);
+    let weight = |item: &Item| match item {
+        Item::Record(_, line) => line.len(),
+        Item::ReadError(_) => 0,
+    };
+    let records = records(reader);
+    let result = ordered_map(
+        jobs,
+        IN_FLIGHT_BYTES,
+        weight,
+        records,
+        work,
+        |r| -> Result<()> {
+            let (n, read, r) = r.with_context(|| name.clone())?;
+            progress.add(read as u64);
+            records_in += 1;
+            match r {
+                Ok((line, stats)) => {
+                    if let (Some(total), Some(s)) = (&mut run.stats, stats) {
+                        total.merge(&s);
+                    }
+                    match &mut file_out {
+                        Some(f) => f.write_all(&line).with_context(|| name.clone())?,
+                        None => stdout.write_all(&line)?,
+                    }
+                    Ok(())
                 }
-                match &mut file_out {
-                    Some(f) => f.write_all(&line).with_context(|| name.clone())?,
-                    None => stdout.write_all(&line)?,
-                }
-                Ok(())
-            }
-            Err(msg) => {
-                stdout.flush()?;
-                let _ = writeln!(io::stderr().lock(), "clean: {name}:{n}: {msg}");
-                match args.on_error {
-                    OnError::Fail => Err(anyhow!(
+                Err(msg) => {
+                    stdout.flush()?;
+                    progress.suspend(|| {
+                        let _ = writeln!(io::stderr().lock(), "clean: {name}:{n}: {msg}");
+                    });
+                    match args.on_error {
+                        OnError::Fail => Err(anyhow!(
                         "{name}:{n}: stopped at this malformed record (--on-error skip goes on)"
                     )),
-                    OnError::Skip => {
-                        skipped += 1;
-                        Ok(())
+                        OnError::Skip => {
+                            skipped += 1;
+                            Ok(())
+                        }
                     }
                 }
             }
-        }
-    });
+        },
+    );
     if let Err(e) = result {
         if e.chain().any(|c| {
             c.downcast_ref::<io::Error>()
@@ -319,15 +428,17 @@ pub fn jsonl_input(
         }) {
             return Err(e);
         }
-        report(&e);
+        fail(stdout, e, progress)?;
         run.failed += 1;
         return Ok(()); // the destination file, if any, is dropped uncommitted
     }
     if skipped > 0 {
-        let _ = writeln!(
-            io::stderr().lock(),
-            "clean: {name}: skipped {skipped} malformed record(s) of {records_in}"
-        );
+        progress.suspend(|| {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "clean: {name}: skipped {skipped} malformed record(s) of {records_in}"
+            );
+        });
     }
     if let Some(f) = file_out {
         f.commit()?;

@@ -10,7 +10,9 @@ mod input;
 mod jsonl;
 pub mod output;
 pub mod parallel;
+mod progress;
 mod run;
+mod stream;
 mod suggest;
 mod verify;
 

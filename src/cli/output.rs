@@ -57,6 +57,11 @@ impl AtomicFile {
         }
     }
 
+    /// The file this will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Flush, sync, keep an existing target's permissions, and rename over the target.
     pub fn commit(mut self) -> Result<()> {
         let file = self.file.take().expect("commit runs once");

@@ -14,10 +14,17 @@ pub fn default_jobs() -> usize {
 }
 
 /// Apply `work` to every item on `jobs` threads and pass each result to `sink` in the
-/// order of `items`. At most `4 * jobs` items are in flight. The first error from `sink`
-/// stops the run (remaining items are not read) and is returned.
+/// order of `items`. The first error from `sink` stops the run (remaining items are not
+/// read) and is returned.
+///
+/// Memory is bounded two ways: at most `4 * jobs` items are in flight (read and not yet
+/// handed to `sink`), and no new item is read while those in flight weigh `budget` or
+/// more, as `weight` counts (e.g. bytes). One item is always let through, so an item
+/// heavier than the budget still runs, alone.
 pub fn ordered_map<T, R, E>(
     jobs: usize,
+    budget: usize,
+    weight: impl Fn(&T) -> usize,
     items: impl Iterator<Item = T>,
     work: impl Fn(T) -> R + Sync,
     mut sink: impl FnMut(R) -> Result<(), E>,
@@ -53,16 +60,22 @@ where
         }
         drop(res_tx);
 
-        // `pending[k]` holds the result for item `next_out + k` once it arrives.
+        // `pending[k]` holds the result for item `next_out + k` once it arrives, and
+        // `weights[k]` its weight.
         let mut pending: VecDeque<Option<R>> = VecDeque::new();
+        let mut weights: VecDeque<usize> = VecDeque::new();
+        let mut in_flight = 0usize;
         let mut next_out = 0usize;
         let mut sent = 0usize;
         let mut items = items.fuse();
         let mut exhausted = false;
         let result = loop {
-            while !exhausted && sent - next_out < cap {
+            while !exhausted && sent - next_out < cap && (sent == next_out || in_flight < budget) {
                 match items.next() {
                     Some(item) => {
+                        let w = weight(&item);
+                        in_flight = in_flight.saturating_add(w);
+                        weights.push_back(w);
                         job_tx
                             .send((sent, item))
                             .expect("workers outlive the producer");
@@ -86,6 +99,7 @@ where
             let mut failed = None;
             while let Some(Some(_)) = pending.front() {
                 let r = pending.pop_front().flatten().expect("checked above");
+                in_flight -= weights.pop_front().expect("one weight per item in flight");
                 next_out += 1;
                 if let Err(e) = sink(r) {
                     failed = Some(e);
@@ -111,6 +125,8 @@ mod tests {
             let mut got = Vec::new();
             ordered_map(
                 jobs,
+                usize::MAX,
+                |_| 0,
                 0..500u64,
                 |i| {
                     // Make early items slow so results arrive out of order.
@@ -134,10 +150,40 @@ mod tests {
     }
 
     #[test]
+    fn the_budget_bounds_the_weight_in_flight() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let live = AtomicUsize::new(0);
+        let mut most = 0;
+        let items = (0..200usize).inspect(|_| {
+            let n = live.fetch_add(10, Ordering::SeqCst) + 10;
+            most = most.max(n);
+        });
+        let mut got = Vec::new();
+        ordered_map(
+            3,
+            25,
+            |_| 10,
+            items,
+            |i| i,
+            |i| {
+                live.fetch_sub(10, Ordering::SeqCst);
+                got.push(i);
+                Ok::<_, ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(got, (0..200).collect::<Vec<_>>());
+        // Items are read while less than 25 is in flight: at most three of weight 10.
+        assert!(most <= 30, "{most} in flight");
+    }
+
+    #[test]
     #[should_panic(expected = "boom")]
     fn a_panicking_worker_does_not_hang_the_caller() {
         let _ = ordered_map(
             2,
+            usize::MAX,
+            |_| 0,
             0..10,
             |i| if i == 3 { panic!("boom") } else { i },
             |_| Ok::<_, ()>(()),
@@ -151,7 +197,14 @@ mod tests {
             read += 1;
             (read <= 100_000).then_some(read)
         });
-        let err = ordered_map(2, items, |i| i, |i| if i == 10 { Err(i) } else { Ok(()) });
+        let err = ordered_map(
+            2,
+            usize::MAX,
+            |_| 0,
+            items,
+            |i| i,
+            |i| if i == 10 { Err(i) } else { Ok(()) },
+        );
         assert_eq!(err, Err(10));
         assert!(read < 100, "read {read} items after the error");
     }

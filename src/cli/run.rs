@@ -12,6 +12,7 @@ use clap::Parser;
 
 use super::args::{Args, Cmd, ColorChoice, FilterArgs, Format, RuleArgs};
 use super::input::{read_input, rule_set};
+use super::progress::Progress;
 use super::{corpus, parallel};
 use anyhow::Context;
 use clean::report::{diff, explain, stats::Stats, Styles};
@@ -113,18 +114,30 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut progress = Progress::new(!args.no_progress, &files);
     if args.jsonl {
         for path in &files {
-            corpus::jsonl_input(&rules, &args, path, jobs, &mut out, &mut run)?;
-        }
-    } else if let Some(split) = &args.split {
-        let sep = clean::engine::compile::separator_regex(split).map_err(|e| anyhow::anyhow!(e))?;
-        for path in &files {
-            corpus::split_input(&rules, &args, &sep, path, jobs, &mut out, &mut run)?;
+            corpus::jsonl_input(&rules, &args, path, jobs, &mut out, &mut run, &mut progress)?;
         }
     } else {
-        corpus::pages(&rules, &args, &files, jobs, &mut out, &mut run)?;
+        let sep = match &args.split {
+            Some(split) => Some(super::stream::Separator::new(
+                clean::engine::compile::separator_regex(split).map_err(|e| anyhow::anyhow!(e))?,
+            )),
+            None => None,
+        };
+        corpus::pages(
+            &rules,
+            &args,
+            sep.as_ref(),
+            &files,
+            jobs,
+            &mut out,
+            &mut run,
+            &mut progress,
+        )?;
     }
+    progress.finish();
     if let Some(stats) = &run.stats {
         // With a destination for the cleaned text, the counts go to stderr.
         if to_files || args.jsonl {

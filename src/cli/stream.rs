@@ -1,0 +1,424 @@
+//! Reading an input incrementally and cutting it into pages, so memory follows the page
+//! cap and not the input size.
+//!
+//! A page is what lies between `--split` separator lines (or the whole input without
+//! `--split`). A page of at most the cap (`--max-page-bytes`, 4 MiB by default) comes
+//! out whole, exactly as it was read. A larger page is cut into pieces of at most the cap,
+//! at a line boundary: after the last blank line in the upper half of the piece when there
+//! is one, else before the line that does not fit. A single line longer than the cap is cut
+//! inside the line. Each piece is cleaned as a page of its own; [`PagePiece`] records what
+//! the writer needs to join the pieces back up.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead};
+
+use regex::bytes::Regex;
+
+/// A piece of an input.
+#[derive(Debug)]
+pub enum Piece {
+    /// A page, or a piece of one over the cap.
+    Page(PagePiece),
+    /// A separator line, written as it is.
+    Separator(Vec<u8>),
+}
+
+/// A page or a piece of one.
+#[derive(Debug)]
+pub struct PagePiece {
+    /// The bytes to clean.
+    pub bytes: Vec<u8>,
+    /// This piece continues the page of the piece before it (that page was over the cap).
+    pub cont: bool,
+    /// The page was cut right after this blank line (its raw bytes, the last line of
+    /// `bytes`): written between this piece's cleaned text and the next piece's when
+    /// both have any, so the paragraph break survives the cut.
+    pub gap_after: Option<Vec<u8>>,
+    /// The piece ends inside a line (a line longer than the cap): no newline may be added
+    /// after it.
+    pub open_end: bool,
+}
+
+/// A `--split` separator regex, with a fast path for the common case of a plain literal
+/// (`^=== page `: a line prefix; `=== page`: anywhere in the line), where calling the regex
+/// once per line cost more than finding the lines.
+#[derive(Debug)]
+pub struct Separator {
+    re: Regex,
+    fast: Fast,
+}
+
+#[derive(Debug)]
+enum Fast {
+    None,
+    Prefix(Vec<u8>),
+    Contains(Box<memchr::memmem::Finder<'static>>),
+}
+
+impl Separator {
+    /// Wrap a compiled separator regex.
+    pub fn new(re: Regex) -> Self {
+        let fast = literal(re.as_str()).unwrap_or(Fast::None);
+        Separator { re, fast }
+    }
+
+    /// Whether `line` (without its line ending) is a separator.
+    pub fn is_match(&self, line: &[u8]) -> bool {
+        match &self.fast {
+            Fast::Prefix(p) => line.starts_with(p),
+            Fast::Contains(f) => f.find(line).is_some(),
+            Fast::None => self.re.is_match(line),
+        }
+    }
+}
+
+/// The fast path for `pattern`, when it is a literal, optionally anchored at the start.
+fn literal(pattern: &str) -> Option<Fast> {
+    use regex_syntax::hir::{HirKind, Look};
+    // As `regex::bytes::Regex` parses: Unicode on, arbitrary bytes allowed.
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let lit = |h: &regex_syntax::hir::Hir| match h.kind() {
+        HirKind::Literal(l) => Some(l.0.to_vec()),
+        _ => None,
+    };
+    match hir.kind() {
+        HirKind::Literal(l) => Some(Fast::Contains(Box::new(
+            memchr::memmem::Finder::new(&l.0[..]).into_owned(),
+        ))),
+        // `^` in a line without its ending; (?m)`^` too, as the line holds no `\n`.
+        HirKind::Concat(parts) => match &parts[..] {
+            [first, rest] if matches!(first.kind(), HirKind::Look(Look::Start | Look::StartLF)) => {
+                lit(rest).map(Fast::Prefix)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// An iterator of the pieces of one input. A read error ends it.
+pub struct Pieces<'a, R> {
+    reader: R,
+    sep: Option<&'a Separator>,
+    cap: usize,
+    /// Yield one empty page for an empty input (plain mode: every input is a page).
+    empty_page: bool,
+    page: Vec<u8>,
+    /// Where the line being read starts in `page`.
+    line_start: usize,
+    /// The line being read began in an earlier piece (it is longer than the cap).
+    line_cont: bool,
+    /// The last blank line in `page` (start, end).
+    last_blank: Option<(usize, usize)>,
+    /// `page` continues a page already cut.
+    cont: bool,
+    yielded: bool,
+    queue: VecDeque<io::Result<Piece>>,
+    done: bool,
+}
+
+impl<'a, R: BufRead> Pieces<'a, R> {
+    /// Pieces of `reader`: pages cut at lines matching `sep` (searched in each line without
+    /// its line ending), each at most `cap` bytes. With `empty_page`, an empty input gives
+    /// one empty page.
+    pub fn new(reader: R, sep: Option<&'a Separator>, cap: usize, empty_page: bool) -> Self {
+        Pieces {
+            reader,
+            sep,
+            cap: cap.max(1),
+            empty_page,
+            page: Vec::new(),
+            line_start: 0,
+            line_cont: false,
+            last_blank: None,
+            cont: false,
+            yielded: false,
+            queue: VecDeque::new(),
+            done: false,
+        }
+    }
+
+    fn push_page(&mut self, piece: PagePiece) {
+        self.yielded = true;
+        self.queue.push_back(Ok(Piece::Page(piece)));
+    }
+
+    /// The page ends here (a separator, or the end of input with `eof`).
+    fn end_page(&mut self, eof: bool) {
+        if !self.page.is_empty() || (eof && self.empty_page && !self.yielded) {
+            let bytes = std::mem::take(&mut self.page);
+            let cont = self.cont;
+            self.push_page(PagePiece {
+                bytes,
+                cont,
+                gap_after: None,
+                open_end: false,
+            });
+        }
+        self.page = Vec::new();
+        self.line_start = 0;
+        self.line_cont = false;
+        self.last_blank = None;
+        self.cont = false;
+    }
+
+    /// `page` is full and more input follows: cut off a piece.
+    fn cut(&mut self) {
+        let len = self.page.len();
+        let (at, gap_after) = match self.last_blank {
+            Some((s, e)) if e > self.cap / 2 => (e, Some(self.page[s..e].to_vec())),
+            _ if self.line_start > 0 => (self.line_start, None),
+            _ => (len, None),
+        };
+        let open_end = at > self.line_start;
+        let rest = self.page[at..].to_vec();
+        self.page.truncate(at);
+        let bytes = std::mem::replace(&mut self.page, rest);
+        let cont = self.cont;
+        self.push_page(PagePiece {
+            bytes,
+            cont,
+            gap_after,
+            open_end,
+        });
+        if open_end {
+            self.line_start = 0;
+            self.line_cont = true;
+        } else {
+            self.line_start -= at;
+        }
+        self.last_blank = None;
+        self.cont = true;
+    }
+
+    /// The line `page[line_start..]` is complete.
+    fn end_line(&mut self) {
+        let line = &self.page[self.line_start..];
+        let content = line.strip_suffix(b"\n").unwrap_or(line);
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        if !self.line_cont && self.sep.is_some_and(|s| s.is_match(content)) {
+            let sep_line = self.page.split_off(self.line_start);
+            self.end_page(false);
+            self.yielded = true;
+            self.queue.push_back(Ok(Piece::Separator(sep_line)));
+            return;
+        }
+        if !self.line_cont && content.iter().all(u8::is_ascii_whitespace) {
+            self.last_blank = Some((self.line_start, self.page.len()));
+        }
+        self.line_start = self.page.len();
+        self.line_cont = false;
+    }
+
+    fn fill(&mut self) {
+        while self.queue.is_empty() && !self.done {
+            let buf = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.done = true;
+                    self.queue.push_back(Err(e));
+                    return;
+                }
+            };
+            if buf.is_empty() {
+                self.done = true;
+                if self.page.len() > self.line_start {
+                    self.end_line();
+                }
+                self.end_page(true);
+                return;
+            }
+            if self.page.len() >= self.cap {
+                self.cut();
+                continue;
+            }
+            let room = self.cap - self.page.len();
+            let avail = &buf[..buf.len().min(room)];
+            match memchr::memchr(b'\n', avail) {
+                Some(i) => {
+                    append(&mut self.page, self.cap, &avail[..=i]);
+                    self.reader.consume(i + 1);
+                    self.end_line();
+                }
+                None => {
+                    let n = avail.len();
+                    append(&mut self.page, self.cap, avail);
+                    self.reader.consume(n);
+                }
+            }
+        }
+    }
+}
+
+/// Append `data` to `page`, growing it no further than `cap` needs.
+fn append(page: &mut Vec<u8>, cap: usize, data: &[u8]) {
+    let need = page.len() + data.len();
+    if need > page.capacity() {
+        let want = (page.capacity() * 2)
+            .max(need)
+            .max(8 << 10)
+            .min(cap.max(need));
+        page.reserve_exact(want - page.len());
+    }
+    page.extend_from_slice(data);
+}
+
+impl<R: BufRead> Iterator for Pieces<'_, R> {
+    type Item = io::Result<Piece>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.fill();
+        self.queue.pop_front()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(input: &[u8], sep: Option<&str>, cap: usize) -> Vec<Piece> {
+        let re = sep.map(|s| Separator::new(Regex::new(s).unwrap()));
+        // A tiny buffer, so lines straddle reads.
+        let reader = io::BufReader::with_capacity(7, input);
+        Pieces::new(reader, re.as_ref(), cap, re.is_none())
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn joined(ps: &[Piece]) -> Vec<u8> {
+        ps.iter()
+            .flat_map(|p| match p {
+                Piece::Page(p) => p.bytes.clone(),
+                Piece::Separator(s) => s.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn under_the_cap_a_page_is_whole() {
+        let input = b"a\n\nb\r\nc";
+        let ps = pieces(input, None, 100);
+        assert_eq!(ps.len(), 1);
+        assert_eq!(joined(&ps), input);
+        let ps = pieces(input, None, input.len());
+        assert_eq!(ps.len(), 1, "a page of exactly the cap is whole");
+    }
+
+    #[test]
+    fn empty_input_is_one_empty_page() {
+        let ps = pieces(b"", None, 10);
+        assert!(matches!(&ps[..], [Piece::Page(p)] if p.bytes.is_empty()));
+    }
+
+    #[test]
+    fn separators_cut_pages_and_are_kept() {
+        let input = b"=== page 1\nA\nB\n=== page 2\nC\n=== page 3";
+        let ps = pieces(input, Some("^=== page "), 100);
+        assert_eq!(joined(&ps), input);
+        let kinds: Vec<_> = ps
+            .iter()
+            .map(|p| match p {
+                Piece::Page(_) => 'P',
+                Piece::Separator(_) => 'S',
+            })
+            .collect();
+        assert_eq!(kinds, ['S', 'P', 'S', 'P', 'S']);
+    }
+
+    #[test]
+    fn over_the_cap_cuts_after_a_blank_line_in_the_upper_half() {
+        let input = b"aaaa\nbbbb\n\ncccc\ndddd\n";
+        let ps = pieces(input, None, 14);
+        assert_eq!(joined(&ps), input);
+        let Piece::Page(first) = &ps[0] else { panic!() };
+        assert_eq!(first.bytes, b"aaaa\nbbbb\n\n");
+        assert_eq!(first.gap_after.as_deref(), Some(&b"\n"[..]));
+        assert!(!first.cont && !first.open_end);
+        let Piece::Page(second) = &ps[1] else {
+            panic!()
+        };
+        assert!(second.cont);
+        for p in &ps {
+            let Piece::Page(p) = p else { panic!() };
+            assert!(p.bytes.len() <= 14);
+        }
+    }
+
+    #[test]
+    fn without_a_blank_line_cuts_at_a_line_boundary() {
+        let input = b"aaaa\nbbbb\ncccc\ndddd\n";
+        let ps = pieces(input, None, 12);
+        assert_eq!(joined(&ps), input);
+        let Piece::Page(first) = &ps[0] else { panic!() };
+        assert_eq!(first.bytes, b"aaaa\nbbbb\n");
+        assert!(first.gap_after.is_none());
+    }
+
+    #[test]
+    fn a_line_longer_than_the_cap_is_cut_inside() {
+        let input = b"ab\n0123456789abcdef\ncd\n";
+        let ps = pieces(input, Some("^x"), 8);
+        assert_eq!(joined(&ps), input);
+        let open: Vec<bool> = ps
+            .iter()
+            .map(|p| match p {
+                Piece::Page(p) => p.open_end,
+                _ => false,
+            })
+            .collect();
+        assert!(open.iter().any(|&o| o), "{open:?}");
+        for p in &ps {
+            let Piece::Page(p) = p else { panic!() };
+            assert!(p.bytes.len() <= 8);
+        }
+    }
+
+    #[test]
+    fn the_literal_fast_path_agrees_with_the_regex() {
+        let lines: &[&[u8]] = &[
+            b"=== page 1",
+            b"=== page",
+            b" === page 2",
+            b"x=== page 3",
+            b"=== PAGE 4",
+            b"",
+            b"== page",
+            b"\xff=== page \xfe",
+            b"=== page \r",
+        ];
+        let patterns = [
+            ("^=== page ", true),
+            ("=== page", true),
+            ("(?m)^=== page", true),
+            ("^=== page$", false),
+            ("(?i)^=== page", false),
+            ("^=== page \\d+", false),
+            ("^(=== page|--- page)", false),
+            ("(?mR)^=== page", false),
+            ("\\A=== page", true),
+        ];
+        for (p, fast) in patterns {
+            let sep = Separator::new(Regex::new(p).unwrap());
+            assert_eq!(!matches!(sep.fast, Fast::None), fast, "{p}");
+            for line in lines {
+                assert_eq!(sep.is_match(line), sep.re.is_match(line), "{p} on {line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_cap_keeps_every_byte() {
+        let input = b"=== page 1\nline one\n\n\nline two is longer\r\n\nx\n=== page 2\n\nlast";
+        for cap in 1..input.len() + 2 {
+            for sep in [None, Some("^=== page ")] {
+                let ps = pieces(input, sep, cap);
+                assert_eq!(joined(&ps), input, "cap {cap}");
+            }
+        }
+    }
+}
