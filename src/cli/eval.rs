@@ -85,10 +85,17 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
         let empty = pred.trim().is_empty();
         Ok((name, score(&pred, &String::from_utf8_lossy(&gold)), empty))
     };
-    ordered_map(default_jobs(), names.into_iter(), work, |r| -> Result<()> {
-        scores.push(r?);
-        Ok(())
-    })?;
+    ordered_map(
+        default_jobs(),
+        usize::MAX,
+        |_| 0,
+        names.into_iter(),
+        work,
+        |r| -> Result<()> {
+            scores.push(r?);
+            Ok(())
+        },
+    )?;
 
     let pages: Vec<PageScore> = scores.iter().map(|(_, s, _)| s.clone()).collect();
     let (tok, lines) = macro_mean(&pages);

@@ -77,8 +77,9 @@ pub(crate) enum Step {
     Block(BlockParams),
     Repeat(RepeatParams),
     Region(RegionParams),
-    /// The most generic rules may remove of a page's words, in percent.
-    Guard(usize),
+    /// The most generic rules may remove of a page's words, in percent, on pages of at
+    /// least so many words.
+    Guard(usize, usize),
 }
 
 #[derive(Debug)]
@@ -205,14 +206,17 @@ impl RuleSet {
             .enumerate()
             .filter(|(i, _)| active[*i])
             .filter_map(|(i, r)| match r.step {
-                Step::Guard(max) => Some((i as u32, max)),
+                Step::Guard(max, min_words) => Some((i as u32, max, min_words)),
                 _ => None,
             })
-            .min_by_key(|&(_, max)| max);
-        let Some((guard, max_percent)) = guard else {
+            .min_by_key(|&(_, max, _)| max);
+        let Some((guard, max_percent, min_words)) = guard else {
             return outcome;
         };
         let total = words(page.bytes());
+        if total < min_words {
+            return outcome;
+        }
         let over = |o: &Outcome| {
             let removed = self.generic_words_removed(page, o);
             (removed * 100 > total * max_percent).then(|| removed as f64 / total as f64)
@@ -282,7 +286,7 @@ impl RuleSet {
             active[i] = true;
             // A guard does nothing alone: it caps the generic rules, so its examples run
             // with all of them.
-            if matches!(r.step, Step::Guard(_)) {
+            if matches!(r.step, Step::Guard(..)) {
                 for (a, g) in active.iter_mut().zip(&self.rules) {
                     *a |= g.site.is_none();
                 }

@@ -158,7 +158,7 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
             "heading",
             "trailing-sentences",
         ],
-        "guard" => &["max-percent"],
+        "guard" => &["max-percent", "min-words"],
         _ => return None,
     })
 }
@@ -331,6 +331,7 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
             }
             KindSpec::Guard {
                 max_percent: *m.get_ref() as usize,
+                min_words: count(&r.min_words, "min-words", 0, 0)?,
             }
         }
         _ => unreachable!("checked by allowed()"),
@@ -394,6 +395,7 @@ fn present_fields(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
         ("heading", span(&r.heading)),
         ("trailing-sentences", span(&r.trailing_sentences)),
         ("max-percent", span(&r.max_percent)),
+        ("min-words", span(&r.min_words)),
     ]
     .into_iter()
     .filter_map(|(name, s)| s.map(|s| (name, s)))

@@ -166,6 +166,8 @@ pub enum KindSpec {
     Guard {
         /// The cap, in percent of the page's words.
         max_percent: usize,
+        /// Pages with fewer words are not capped.
+        min_words: usize,
     },
 }
 

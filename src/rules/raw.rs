@@ -107,6 +107,8 @@ pub struct RawRule {
     pub site_pages: Option<Spanned<bool>>,
     /// `guard`: the most generic rules may remove of a page's words, in percent.
     pub max_percent: Option<Spanned<i64>>,
+    /// `guard`: pages with fewer words than this are not capped.
+    pub min_words: Option<Spanned<i64>>,
     /// Worked examples, checked by the test suite and `clean test`.
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,
