@@ -334,9 +334,12 @@ fn chars(t: &[u8]) -> usize {
 fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c: Cause) {
     let (mut best, mut from, mut to) = (0.0f64, 0, 0);
     let (mut cur, mut start) = (0.0f64, 0);
+    // Scores of the lines scanned, kept for the min-run pass.
+    let mut scores = Vec::with_capacity(limit);
     for i in 0..limit {
         // A stop line counts even when an earlier rule removed it.
         if best >= p.stop_after
+            && !page.is_blank(i)
             && p.stop
                 .as_ref()
                 .is_some_and(|re| re.is_match(page.trimmed(i)))
@@ -347,7 +350,9 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
             cur = 0.0;
             start = i;
         }
-        cur += region_score(page, fate, i, p);
+        let score = region_score(page, fate, i, p);
+        scores.push(score);
+        cur += score;
         if cur > best {
             (best, from, to) = (cur, start, i + 1);
         }
@@ -410,7 +415,8 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
             if fate[i] != Fate::Kept {
                 continue;
             }
-            if region_score(page, fate, i, p) <= 0.0 {
+            // Past the scanned lines only trailing sentences were added: they score.
+            if scores.get(i).is_some_and(|&s| s <= 0.0) {
                 run.push(i);
             } else {
                 flush(&mut run, fate);
