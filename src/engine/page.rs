@@ -103,8 +103,9 @@ impl<'a> Page<'a> {
     /// Line `i` without terminator and without surrounding white space (see [`trim`]).
     pub fn trimmed(&self, i: usize) -> &'a [u8] {
         let c = self.content(i);
-        let c = if i == 0 { strip_bom(c) } else { c };
-        trim(c)
+        // A byte-order mark starts the first line of a file, and of every file in a
+        // concatenation (`cat a.txt b.txt`): ignored for matching wherever a line starts.
+        trim(strip_bom(c))
     }
 
     /// Byte range of the trimmed content of line `i`, as offsets into the page.
