@@ -373,6 +373,8 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
             }
         }
     }
+    // Where the best run ends, before trailing sentences extend it.
+    let run_end = to;
     if p.trailing_sentences {
         let end = to;
         for (i, f) in fate.iter().enumerate().take(limit).skip(end) {
@@ -405,7 +407,8 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
             }
             run.clear();
         };
-        for i in from..to {
+        // Trailing sentences were accepted as article text: they are not a chrome run.
+        for i in from..run_end {
             if page.is_blank(i) {
                 flush(&mut run, fate);
                 continue;
@@ -415,7 +418,6 @@ fn region(page: &Page<'_>, fate: &mut [Fate], limit: usize, p: &RegionParams, c:
             if fate[i] != Fate::Kept {
                 continue;
             }
-            // Past the scanned lines only trailing sentences were added: they score.
             if scores.get(i).is_some_and(|&s| s <= 0.0) {
                 run.push(i);
             } else {
