@@ -49,8 +49,7 @@ pub(super) fn apply(rs: &RuleSet, page: &Page<'_>, active: &[bool]) -> Outcome {
             if rs.spans.maybe(t) {
                 let first = rs
                     .spans
-                    .each
-                    .iter()
+                    .candidates(t)
                     .filter(|(r, _)| {
                         active[*r as usize] && matches!(rs.rules[*r as usize].step, Step::Cut)
                     })
@@ -445,7 +444,7 @@ fn strip(
     let t = page.trimmed(i);
     let base = page.trimmed_range(i).start;
     let mut spans: Vec<(Range<usize>, Cause)> = Vec::new();
-    for (r, re) in &rs.spans.each {
+    for (r, re) in rs.spans.candidates(t) {
         if !active[*r as usize] || !matches!(rs.rules[*r as usize].step, Step::Strip) {
             continue;
         }

@@ -169,14 +169,27 @@ impl LineMatcher {
 /// Span patterns of many rules, searched inside a line.
 #[derive(Debug, Default)]
 pub(crate) struct SpanMatcher {
+    /// All span patterns as one regex: whether any matches a line (with a literal
+    /// prefilter, which a `RegexSet` does not get).
     any: Option<Regex>,
-    /// (rule, pattern) in rule order.
+    /// All span patterns as a set: which match, asked only of lines `any` matched.
+    set: Option<RegexSet>,
+    /// (rule, pattern) in rule order; index `k` is pattern `k` of `set`.
     pub(crate) each: Vec<(u32, Regex)>,
 }
 
 impl SpanMatcher {
     pub(crate) fn maybe(&self, line: &[u8]) -> bool {
         self.any.as_ref().is_some_and(|r| r.is_match(line))
+    }
+
+    /// The (rule, pattern) pairs whose pattern matches somewhere in `line`, in rule order:
+    /// with many span rules, only these are searched for their spans.
+    pub(crate) fn candidates<'s>(&'s self, line: &[u8]) -> impl Iterator<Item = &'s (u32, Regex)> {
+        let hits = self.set.as_ref().map(|s| s.matches(line));
+        hits.into_iter()
+            .flat_map(|m| m.into_iter())
+            .map(move |k| &self.each[k])
     }
 }
 
@@ -301,7 +314,11 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
         }
         for p in span_list {
             let re = compile_one(p, Anchor::Span, id)?;
-            span_alts.push(format!("(?:{})", p.text));
+            // The set only says whether (and which) spans match somewhere, and `\s*X`
+            // matches somewhere exactly when `X` does: without the leading `\s*` it can skip
+            // ahead to X's literal text instead of trying every position.
+            let text = p.text.strip_prefix(r"\s*").unwrap_or(&p.text);
+            span_alts.push(text.to_owned());
             spans.each.push((idx, re));
         }
         let step = match &r.kind {
@@ -377,9 +394,17 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
         });
     }
     if !span_alts.is_empty() {
+        let alts: Vec<String> = span_alts.iter().map(|p| format!("(?:{p})")).collect();
         spans.any = Some(
-            RegexBuilder::new(&span_alts.join("|"))
+            RegexBuilder::new(&alts.join("|"))
                 .size_limit(COMBINED_SIZE_LIMIT)
+                .build()
+                .map_err(combined_error)?,
+        );
+        spans.set = Some(
+            RegexSetBuilder::new(&span_alts)
+                .size_limit(COMBINED_SIZE_LIMIT)
+                .dfa_size_limit(DFA_CACHE_LIMIT)
                 .build()
                 .map_err(combined_error)?,
         );
