@@ -25,7 +25,7 @@ pub struct EvalArgs {
     /// pages that are cleaned with the loaded rules first.
     #[arg(value_name = "PRED_DIR")]
     pub dir: PathBuf,
-    /// DIR holds raw pages: clean each with the loaded rules, then score.
+    /// PRED_DIR holds raw pages: clean each with the loaded rules, then score.
     #[arg(long)]
     pub raw: bool,
     /// Also list every page, worst token F1 first.
