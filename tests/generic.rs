@@ -267,3 +267,16 @@ fn eval_prints_token_scores_like_score_py() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["tokens"]["f1"], 1.0, "{v}");
 }
+
+#[test]
+fn a_subheading_that_looks_like_a_comments_header_does_not_end_the_article() {
+    // Only comment-section shapes stop the region ("12 Comments", "Leave a reply"), not
+    // a one-word subheading such as "Discussion" or "Responses".
+    let page = format!(
+        "  • Home\n\n{ARTICLE}\nDiscussion\n\nThe council will publish the engineers' full report on its website next week, officials said.\n\nResponses\n\nResidents have until March to send their comments on the plan to the harbour office.\n\n12 Comments\n\nJane Roe says: I have lived here for thirty years and the wall has never been this bad, so good news.\n"
+    );
+    let out = clean_text(&defaults(), &page);
+    assert!(out.contains("full report on its website"), "{out}");
+    assert!(out.contains("Residents have until March"), "{out}");
+    assert!(!out.contains("Jane Roe says"), "{out}");
+}
