@@ -1,13 +1,13 @@
 //! Many pages: plain page files and JSON Lines records, cleaned on `-j` threads with the
 //! output in input order, to stdout, an output folder (`-o`), or in place.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context, Result};
 
 use super::args::{FilterArgs, OnError};
+use super::input::open_input;
 use super::jsonl::{clean_record, Fields};
 use super::output::AtomicFile;
 use super::parallel::ordered_map;
@@ -66,12 +66,7 @@ pub fn pages(
     // Plain mode: every input is one page, so an empty input is an empty page.
     let empty_page = sep.is_none();
     let units = files.iter().enumerate().flat_map(move |(i, path)| {
-        let reader: io::Result<Box<dyn BufRead + Send>> = if path.as_os_str() == "-" {
-            Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())))
-        } else {
-            File::open(path).map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as _)
-        };
-        let body: Box<dyn Iterator<Item = Unit> + Send> = match reader {
+        let body: Box<dyn Iterator<Item = Unit> + Send> = match open_input(path) {
             Err(e) => Box::new(std::iter::once(Unit::Failed(i, e))),
             Ok(r) => {
                 let mut failed = false;
@@ -346,16 +341,12 @@ fn jsonl_one(
     progress: &mut Progress,
 ) -> Result<()> {
     let name = display_name(path);
-    let reader: Box<dyn BufRead + Send> = if path.as_os_str() == "-" {
-        Box::new(BufReader::with_capacity(1 << 16, io::stdin()))
-    } else {
-        match File::open(path) {
-            Ok(f) => Box::new(BufReader::with_capacity(1 << 16, f)),
-            Err(e) => {
-                fail(stdout, anyhow!(e).context(name), progress)?;
-                run.failed += 1;
-                return Ok(());
-            }
+    let reader = match open_input(path) {
+        Ok(r) => r,
+        Err(e) => {
+            fail(stdout, anyhow!(e).context(name), progress)?;
+            run.failed += 1;
+            return Ok(());
         }
     };
     let mut file_out = match destination(args, path) {

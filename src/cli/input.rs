@@ -22,6 +22,15 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).with_context(|| path.display().to_string())
 }
 
+/// Open an input for streaming: a path, or standard input for `-`.
+pub fn open_input(path: &Path) -> io::Result<Box<dyn io::BufRead + Send>> {
+    Ok(if path == Path::new("-") {
+        Box::new(io::BufReader::with_capacity(1 << 16, io::stdin()))
+    } else {
+        Box::new(io::BufReader::with_capacity(1 << 16, fs::File::open(path)?))
+    })
+}
+
 /// The rule sources the arguments name: embedded defaults first (unless switched off),
 /// then each `--rules` path in order (a directory gives its `*.toml` files, recursively,
 /// sorted by path).

@@ -121,7 +121,7 @@ pub(crate) struct RegionParams {
 
 /// Count words: runs of letters, digits and `_` in any script (as [`crate::eval`]
 /// tokenises, except that combining marks join words here). Invalid UTF-8 bytes separate
-/// words. A byte loop with an ASCII fast path: the guard counts every page.
+/// words.
 pub fn words(bytes: &[u8]) -> usize {
     words_up_to(bytes, usize::MAX)
 }
@@ -130,33 +130,18 @@ pub fn words(bytes: &[u8]) -> usize {
 fn words_up_to(bytes: &[u8], limit: usize) -> usize {
     let mut n = 0;
     let mut in_word = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (w, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric() || b == b'_', 1)
-        } else {
-            let len = match b {
-                0xC0..=0xDF => 2,
-                0xE0..=0xEF => 3,
-                0xF0..=0xF7 => 4,
-                _ => 1,
-            };
-            let ch = bytes
-                .get(i..i + len)
-                .and_then(|s| std::str::from_utf8(s).ok())
-                .and_then(|s| s.chars().next());
-            match ch {
-                Some(c) => (c.is_alphanumeric(), len),
-                None => (false, 1),
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            let w = c.is_alphanumeric() || c == '_';
+            n += usize::from(w && !in_word);
+            if n > limit {
+                return n;
             }
-        };
-        n += usize::from(w && !in_word);
-        if n > limit {
-            return n;
+            in_word = w;
         }
-        in_word = w;
-        i += len;
+        if !chunk.invalid().is_empty() {
+            in_word = false;
+        }
     }
     n
 }
