@@ -9,9 +9,13 @@ mod apply;
 pub mod compile;
 mod outcome;
 pub mod page;
+mod re;
 mod select;
 
-use regex::bytes::Regex;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use re::{Re, Registry, Scratch};
 
 pub use compile::REGEX_SIZE_LIMIT;
 pub use outcome::{Backoff, BackoffLevel, Cause, Edit, Outcome, Removal};
@@ -31,6 +35,9 @@ pub fn load(sources: &[Source]) -> Result<RuleSet, LoadError> {
 /// A compiled, immutable rule set. Build it once per run and share it across threads.
 #[derive(Debug)]
 pub struct RuleSet {
+    /// Unique in the process: names the rule set whose caches a [`Scratch`] holds.
+    pub(crate) id: u64,
+    pub(crate) regexes: Registry,
     pub(crate) triggers: compile::LineMatcher,
     pub(crate) spans: compile::SpanMatcher,
     pub(crate) sites: Vec<Site>,
@@ -46,7 +53,7 @@ pub struct Site {
     pub file: String,
     /// Host names.
     pub hosts: Vec<String>,
-    pub(crate) detect: Option<Regex>,
+    pub(crate) detect: Option<Re>,
 }
 
 /// What the engine knows about one rule.
@@ -84,8 +91,8 @@ pub(crate) enum Step {
 
 #[derive(Debug)]
 pub(crate) struct BlockParams {
-    pub(crate) while_: Option<Regex>,
-    pub(crate) end: Option<Regex>,
+    pub(crate) while_: Option<Re>,
+    pub(crate) end: Option<Re>,
     pub(crate) max_gap: usize,
     pub(crate) max_lines: usize,
     pub(crate) skip_blank: bool,
@@ -96,15 +103,15 @@ pub(crate) struct RepeatParams {
     pub(crate) within: usize,
     pub(crate) drop_between: bool,
     pub(crate) min_chars: usize,
-    pub(crate) between: Option<Regex>,
+    pub(crate) between: Option<Re>,
 }
 
 #[derive(Debug)]
 pub(crate) struct RegionParams {
-    pub(crate) prose: Regex,
-    pub(crate) list: Option<Regex>,
-    pub(crate) chrome: Option<Regex>,
-    pub(crate) stop: Option<Regex>,
+    pub(crate) prose: Re,
+    pub(crate) list: Option<Re>,
+    pub(crate) chrome: Option<Re>,
+    pub(crate) stop: Option<Re>,
     pub(crate) prose_chars: usize,
     pub(crate) long_chars: usize,
     pub(crate) chars_per_point: f64,
@@ -119,6 +126,19 @@ pub(crate) struct RegionParams {
     pub(crate) trailing_sentences: bool,
 }
 
+/// A new [`RuleSet::id`].
+fn next_rule_set_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// How many rule sets' caches a thread keeps (a run uses one; tests and tools a few).
+const SCRATCH_PER_THREAD: usize = 4;
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<Scratch>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Count words: runs of letters, digits and `_` in any script (as [`crate::eval`]
 /// tokenises, except that combining marks join words here). Invalid UTF-8 bytes separate
 /// words.
@@ -130,18 +150,52 @@ pub fn words(bytes: &[u8]) -> usize {
 fn words_up_to(bytes: &[u8], limit: usize) -> usize {
     let mut n = 0;
     let mut in_word = false;
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            let w = c.is_alphanumeric() || c == '_';
-            n += usize::from(w && !in_word);
-            if n > limit {
-                return n;
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (most text): a byte is a character. A block at a time, so that counting
+        // stops soon after `limit`.
+        let block = &bytes[i..bytes.len().min(i + 256)];
+        let ascii = block
+            .iter()
+            .position(|&b| !b.is_ascii())
+            .map_or(i + block.len(), |p| i + p);
+        let run = &bytes[i..ascii];
+        if let (Some(&first), Some(&last)) = (run.first(), run.last()) {
+            let w = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            // Word starts: a word byte after a non-word byte (a form the compiler
+            // vectorises).
+            n += usize::from(w(first) && !in_word);
+            n += run
+                .windows(2)
+                .map(|p| usize::from(w(p[1]) & !w(p[0])))
+                .sum::<usize>();
+            in_word = w(last);
+        }
+        if n > limit {
+            return limit + 1;
+        }
+        // Non-ASCII bytes up to the next ASCII byte, or, after a block of them, up to the
+        // next byte that is not a UTF-8 continuation byte. Decoding restarts at such bytes
+        // in the whole text too, so the pieces decode as the whole text does.
+        let end = bytes[ascii..]
+            .iter()
+            .enumerate()
+            .position(|(k, &b)| b.is_ascii() || (k >= 256 && (b as i8) >= -0x40))
+            .map_or(bytes.len(), |p| ascii + p);
+        for chunk in bytes[ascii..end].utf8_chunks() {
+            for c in chunk.valid().chars() {
+                let w = c.is_alphanumeric() || c == '_';
+                n += usize::from(w && !in_word);
+                in_word = w;
             }
-            in_word = w;
+            if !chunk.invalid().is_empty() {
+                in_word = false;
+            }
         }
-        if !chunk.invalid().is_empty() {
-            in_word = false;
+        if n > limit {
+            return limit + 1;
         }
+        i = end;
     }
     n
 }
@@ -207,8 +261,30 @@ impl RuleSet {
     /// assert_eq!(rules.cause_id(outcome.removals()[0].cause), "my/ads");
     /// ```
     pub fn apply(&self, page: &Page<'_>, url: Option<&str>) -> Outcome {
-        let active = self.select(page, url);
-        self.apply_active(page, &active)
+        self.with_scratch(|sc| {
+            let active = self.select_with(sc, page, url);
+            self.apply_active_with(sc, page, &active)
+        })
+    }
+
+    /// Run `f` with this thread's search caches for this rule set (made on first use).
+    fn with_scratch<T>(&self, f: impl FnOnce(&mut Scratch) -> T) -> T {
+        SCRATCH.with(|cell| {
+            let Ok(mut kept) = cell.try_borrow_mut() else {
+                return f(&mut self.regexes.scratch(self.id));
+            };
+            let at = match kept.iter().position(|s| s.owner == self.id) {
+                Some(at) => at,
+                None => {
+                    if kept.len() == SCRATCH_PER_THREAD {
+                        kept.remove(0);
+                    }
+                    kept.push(self.regexes.scratch(self.id));
+                    kept.len() - 1
+                }
+            };
+            f(&mut kept[at])
+        })
     }
 
     /// Clean with an explicit choice of rules: `active[i]` switches rule `i` on.
@@ -218,7 +294,11 @@ impl RuleSet {
     /// switched off for this page; if that is not enough, all generic rules are. The
     /// outcome's [`Outcome::backoff`] says so. Site rules are never capped.
     pub fn apply_active(&self, page: &Page<'_>, active: &[bool]) -> Outcome {
-        let outcome = apply::apply(self, page, active);
+        self.with_scratch(|sc| self.apply_active_with(sc, page, active))
+    }
+
+    fn apply_active_with(&self, sc: &mut Scratch, page: &Page<'_>, active: &[bool]) -> Outcome {
+        let outcome = apply::apply(self, sc, page, active);
         let guard = self
             .rules
             .iter()
@@ -254,7 +334,7 @@ impl RuleSet {
                 fewer[i] = false;
             }
         }
-        let mut retry = apply::apply(self, page, &fewer);
+        let mut retry = apply::apply(self, sc, page, &fewer);
         if over(&retry).is_some() {
             level = BackoffLevel::Generic;
             for (i, r) in self.rules.iter().enumerate() {
@@ -262,7 +342,7 @@ impl RuleSet {
                     fewer[i] = false;
                 }
             }
-            retry = apply::apply(self, page, &fewer);
+            retry = apply::apply(self, sc, page, &fewer);
         }
         retry.backoff = Some(Backoff {
             guard: Cause::Rule(guard),
@@ -338,5 +418,65 @@ impl RuleSet {
             }
         }
         (run, failures)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words counted the plain way: every character decoded.
+    fn words_slow(bytes: &[u8]) -> usize {
+        let mut n = 0;
+        let mut in_word = false;
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                let w = c.is_alphanumeric() || c == '_';
+                n += usize::from(w && !in_word);
+                in_word = w;
+            }
+            if !chunk.invalid().is_empty() {
+                in_word = false;
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn words_agree_with_decoding_every_character() {
+        let cases: [&[u8]; 9] = [
+            b"",
+            b"one two_three 4five",
+            "caf\u{e9} na\u{ef}ve \u{645}\u{631}\u{62d}\u{628}\u{627} \u{4e16}\u{754c}".as_bytes(),
+            b"a\xFFb \xC3 c\xE2\x82",
+            "x\u{301}y \u{2014}z".as_bytes(),
+            b"\xEF\xBB\xBFBOM word",
+            "\u{e9}a\u{e9}".as_bytes(),
+            b"trailing\xC3",
+            b"...,,,",
+        ];
+        for c in cases {
+            assert_eq!(words(c), words_slow(c), "{:?}", String::from_utf8_lossy(c));
+        }
+        // Every prefix of a mixed text (cuts inside UTF-8 sequences too).
+        let mixed = "Kyiv \u{41a}\u{438}\u{457}\u{432} r\u{e9}sum\u{e9} \u{1f600}ok".as_bytes();
+        for end in 0..=mixed.len() {
+            assert_eq!(words(&mixed[..end]), words_slow(&mixed[..end]));
+        }
+        // Long runs of non-ASCII bytes are cut into blocks: every cut decodes the same.
+        let mut long = Vec::new();
+        for k in 0..400 {
+            long.extend_from_slice(
+                ["\u{4e2d}", "\u{e9}", "\u{2014}", "\u{1f600}"][k % 4].as_bytes(),
+            );
+            if k % 37 == 0 {
+                long.extend_from_slice(b"\xE2\x82");
+            }
+        }
+        for end in 0..=long.len() {
+            assert_eq!(words(&long[..end]), words_slow(&long[..end]));
+        }
+        assert_eq!(words_up_to(b"a b c d", 2), 3);
+        assert_eq!(words_up_to("\u{e9} \u{e9} \u{e9}".as_bytes(), 1), 2);
     }
 }

@@ -26,6 +26,9 @@ pub struct Line {
 pub struct Page<'a> {
     bytes: &'a [u8],
     lines: Vec<Line>,
+    /// The trimmed content of each line, as offsets into `bytes`: rules look at it many
+    /// times per line.
+    trimmed: Vec<(usize, usize)>,
 }
 
 impl<'a> Page<'a> {
@@ -59,7 +62,19 @@ impl<'a> Page<'a> {
                 }
             }
         }
-        Page { bytes, lines }
+        let trimmed = lines
+            .iter()
+            .map(|l| {
+                let t = trim(strip_bom(&bytes[l.start..l.content_end]));
+                let at = t.as_ptr() as usize - bytes.as_ptr() as usize;
+                (at, at + t.len())
+            })
+            .collect();
+        Page {
+            bytes,
+            lines,
+            trimmed,
+        }
     }
 
     /// The whole input.
@@ -101,25 +116,26 @@ impl<'a> Page<'a> {
     }
 
     /// Line `i` without terminator and without surrounding white space (see [`trim`]).
+    ///
+    /// A byte-order mark starts the first line of a file, and of every file in a
+    /// concatenation (`cat a.txt b.txt`): it is ignored for matching wherever a line starts.
+    #[inline]
     pub fn trimmed(&self, i: usize) -> &'a [u8] {
-        let c = self.content(i);
-        // A byte-order mark starts the first line of a file, and of every file in a
-        // concatenation (`cat a.txt b.txt`): ignored for matching wherever a line starts.
-        trim(strip_bom(c))
+        let (from, to) = self.trimmed[i];
+        &self.bytes[from..to]
     }
 
     /// Byte range of the trimmed content of line `i`, as offsets into the page.
     pub fn trimmed_range(&self, i: usize) -> Range<usize> {
-        let l = self.lines[i];
-        let t = self.trimmed(i);
-        let off = t.as_ptr() as usize - self.bytes.as_ptr() as usize;
-        debug_assert!(off >= l.start && off + t.len() <= l.content_end);
-        off..off + t.len()
+        let (from, to) = self.trimmed[i];
+        from..to
     }
 
     /// True when line `i` holds nothing but white space.
+    #[inline]
     pub fn is_blank(&self, i: usize) -> bool {
-        self.trimmed(i).is_empty()
+        let (from, to) = self.trimmed[i];
+        from == to
     }
 
     /// The newline to add when the last kept line has none: the page's first terminator,

@@ -2,11 +2,20 @@
 //! host is one of the site's `hosts` (or a subdomain of one), or when one of its `detect`
 //! patterns matches the page text.
 
-use super::{Page, RuleSet};
+use super::{Page, RuleSet, Scratch};
 
 impl RuleSet {
     /// For each rule, whether it applies to this page.
     pub fn select(&self, page: &Page<'_>, url: Option<&str>) -> Vec<bool> {
+        self.with_scratch(|sc| self.select_with(sc, page, url))
+    }
+
+    pub(crate) fn select_with(
+        &self,
+        sc: &mut Scratch,
+        page: &Page<'_>,
+        url: Option<&str>,
+    ) -> Vec<bool> {
         let host = url.and_then(host_of);
         let site_on: Vec<bool> = self
             .sites
@@ -14,7 +23,9 @@ impl RuleSet {
             .map(|s| {
                 host.as_deref()
                     .is_some_and(|h| s.hosts.iter().any(|sh| host_matches(h, sh)))
-                    || s.detect.as_ref().is_some_and(|d| d.is_match(page.bytes()))
+                    || s.detect
+                        .as_ref()
+                        .is_some_and(|d| d.is_match(sc, page.bytes()))
             })
             .collect();
         self.rules
