@@ -239,15 +239,53 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             }
             let room = self.cap - self.page.len();
             let avail = &buf[..buf.len().min(room)];
-            match memchr::memchr(b'\n', avail) {
-                Some(i) => {
-                    append(&mut self.page, self.cap, &avail[..=i]);
-                    self.reader.consume(i + 1);
-                    self.end_line();
+            if self.page.len() > self.line_start || self.line_cont {
+                // A line begun in an earlier read (or piece): finish it first.
+                match memchr::memchr(b'\n', avail) {
+                    Some(i) => {
+                        append(&mut self.page, self.cap, &avail[..=i]);
+                        self.reader.consume(i + 1);
+                        self.end_line();
+                    }
+                    None => {
+                        let n = avail.len();
+                        append(&mut self.page, self.cap, avail);
+                        self.reader.consume(n);
+                    }
+                }
+                continue;
+            }
+            // Whole lines straight from the read buffer, appended in one go up to the
+            // next separator (per line, only the separator and blank-line checks).
+            let base = self.page.len();
+            let mut whole = 0;
+            let mut sep_end = None;
+            for nl in memchr::memchr_iter(b'\n', avail) {
+                let line = &avail[whole..nl];
+                let content = line.strip_suffix(b"\r").unwrap_or(line);
+                if self.sep.is_some_and(|s| s.is_match(content)) {
+                    sep_end = Some(nl + 1);
+                    break;
+                }
+                if content.iter().all(u8::is_ascii_whitespace) {
+                    self.last_blank = Some((base + whole, base + nl + 1));
+                }
+                whole = nl + 1;
+            }
+            append(&mut self.page, self.cap, &avail[..whole]);
+            self.line_start = self.page.len();
+            match sep_end {
+                Some(end) => {
+                    let sep_line = avail[whole..end].to_vec();
+                    self.reader.consume(end);
+                    self.end_page(false);
+                    self.yielded = true;
+                    self.queue.push_back(Ok(Piece::Separator(sep_line)));
                 }
                 None => {
+                    // What follows the last newline starts a line.
                     let n = avail.len();
-                    append(&mut self.page, self.cap, avail);
+                    append(&mut self.page, self.cap, &avail[whole..]);
                     self.reader.consume(n);
                 }
             }
@@ -418,6 +456,37 @@ mod tests {
             for sep in [None, Some("^=== page ")] {
                 let ps = pieces(input, sep, cap);
                 assert_eq!(joined(&ps), input, "cap {cap}");
+            }
+        }
+    }
+
+    /// What the pieces look like, flags included.
+    fn shape(ps: &[Piece]) -> Vec<(Vec<u8>, bool, Option<Vec<u8>>, bool)> {
+        ps.iter()
+            .map(|p| match p {
+                Piece::Page(p) => (p.bytes.clone(), p.cont, p.gap_after.clone(), p.open_end),
+                Piece::Separator(s) => (s.clone(), false, Some(b"sep".to_vec()), false),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pieces_do_not_depend_on_how_the_input_is_read() {
+        let input = b"=== page 1\nline one\n\n \t\nline two is longer\r\n\nx\n=== page 2\r\n\nlast\n=== page 3\n=== page 4\nno end";
+        for cap in [3, 9, 16, 40, 1 << 20] {
+            for sep in [None, Some("^=== page "), Some("^=== page \\d$")] {
+                let re = sep.map(|s| Separator::new(Regex::new(s).unwrap()));
+                let read = |size: usize| {
+                    let reader = io::BufReader::with_capacity(size, &input[..]);
+                    let ps: Vec<Piece> = Pieces::new(reader, re.as_ref(), cap, re.is_none())
+                        .map(Result::unwrap)
+                        .collect();
+                    shape(&ps)
+                };
+                let one_byte = read(1);
+                for size in [2, 5, 7, 13, 64, 4096] {
+                    assert_eq!(read(size), one_byte, "cap {cap}, sep {sep:?}, buffer {size}");
+                }
             }
         }
     }
