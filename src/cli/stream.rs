@@ -485,7 +485,11 @@ mod tests {
                 };
                 let one_byte = read(1);
                 for size in [2, 5, 7, 13, 64, 4096] {
-                    assert_eq!(read(size), one_byte, "cap {cap}, sep {sep:?}, buffer {size}");
+                    assert_eq!(
+                        read(size),
+                        one_byte,
+                        "cap {cap}, sep {sep:?}, buffer {size}"
+                    );
                 }
             }
         }

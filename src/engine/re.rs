@@ -9,15 +9,26 @@
 
 use std::ops::Range;
 
+use regex_automata::hybrid::dfa as lazy;
 use regex_automata::meta::{self, BuildError};
+use regex_automata::nfa::thompson;
 use regex_automata::util::iter::Searcher;
 use regex_automata::util::syntax;
-use regex_automata::{Input, MatchKind, PatternSet};
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 
 /// One compiled regex (or set of regexes), and the slot of its cache in a [`Scratch`].
 #[derive(Debug, Clone)]
 pub(crate) struct Re {
     re: meta::Regex,
+    slot: usize,
+}
+
+/// Whole-line patterns searched backwards, from the end of the line: for patterns that
+/// begin with an unbounded run (`[^.!?]*\(Photo: …\)`), a forward search reads up to the
+/// run's end on every line, a backward one gives up within a few bytes of the end.
+#[derive(Debug, Clone)]
+pub(crate) struct RevRe {
+    dfa: lazy::DFA,
     slot: usize,
 }
 
@@ -27,6 +38,7 @@ pub(crate) struct Scratch {
     /// The rule set these caches belong to.
     pub(crate) owner: u64,
     caches: Vec<meta::Cache>,
+    rev_caches: Vec<lazy::Cache>,
     /// Which patterns of a set matched (used by set regexes only).
     sets: Vec<PatternSet>,
     /// A buffer for the callers of [`Re::which`].
@@ -37,6 +49,7 @@ pub(crate) struct Scratch {
 #[derive(Debug, Default)]
 pub(crate) struct Registry {
     all: Vec<meta::Regex>,
+    rev: Vec<lazy::DFA>,
 }
 
 /// How to build a regex.
@@ -69,11 +82,45 @@ impl Registry {
         }
     }
 
+    /// Compile whole-line `patterns` (anchored at both ends) to be searched backwards.
+    pub(crate) fn build_rev<S: AsRef<str>>(
+        &mut self,
+        patterns: &[S],
+        limits: Limits,
+    ) -> Result<RevRe, regex::Error> {
+        let dfa = lazy::Builder::new()
+            .syntax(syntax::Config::new().utf8(false))
+            .thompson(
+                thompson::Config::new()
+                    .reverse(true)
+                    .nfa_size_limit(Some(limits.size))
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .configure(
+                lazy::Config::new()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(limits.cache)
+                    // Never give up for a thrashing cache (the search stays correct,
+                    // only slower); `\b` on non-ASCII input still stops it (see
+                    // `RevRe::is_match`).
+                    .minimum_cache_clear_count(None)
+                    .unicode_word_boundary(true),
+            )
+            .build_many(patterns)
+            .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+        self.rev.push(dfa.clone());
+        Ok(RevRe {
+            dfa,
+            slot: self.rev.len() - 1,
+        })
+    }
+
     /// Fresh caches for every regex, for the rule set `owner`.
     pub(crate) fn scratch(&self, owner: u64) -> Scratch {
         Scratch {
             owner,
             caches: self.all.iter().map(meta::Regex::create_cache).collect(),
+            rev_caches: self.rev.iter().map(lazy::Cache::new).collect(),
             sets: self
                 .all
                 .iter()
@@ -156,6 +203,19 @@ impl Re {
         self.re
             .which_overlapping_matches_with(&mut sc.caches[self.slot], &Input::new(hay), set);
         out.extend(set.iter().map(|p| p.as_usize()));
+    }
+}
+
+impl RevRe {
+    /// Whether one of the patterns matches the whole of `line`; `None` when the lazy DFA
+    /// cannot tell (a Unicode `\b` next to a non-ASCII byte): ask each pattern forwards.
+    #[inline]
+    pub(crate) fn is_match(&self, sc: &mut Scratch, line: &[u8]) -> Option<bool> {
+        let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
+        self.dfa
+            .try_search_rev(&mut sc.rev_caches[self.slot], &input)
+            .ok()
+            .map(|m| m.is_some())
     }
 }
 
