@@ -96,7 +96,10 @@ where
                 break Ok(());
             }
             let (i, r) = match res_rx.try_recv() {
-                Ok((i, r)) => (i, r.unwrap_or_else(|panic| std::panic::resume_unwind(panic))),
+                Ok((i, r)) => (
+                    i,
+                    r.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                ),
                 Err(_) => {
                     // No result yet: clean a waiting item here, or wait for the workers
                     // (every item sent and not taken here is with one of them). A worker
@@ -108,7 +111,10 @@ where
                             let (i, r) = res_rx
                                 .recv()
                                 .expect("a worker holds a result sender while items are in flight");
-                            (i, r.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                            (
+                                i,
+                                r.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                            )
                         }
                     }
                 }

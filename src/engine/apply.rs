@@ -21,10 +21,13 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
     // Pass 1: whole-line triggers of drop/block rules, and the first cut marker.
     let mut drop_hit = vec![NONE; 0];
     let mut block_hit = vec![NONE; 0];
+    // Lines (before `limit`) in which some span pattern matches, for the strip pass.
+    let mut span_lines = vec![false; 0];
     let mut limit = n;
     if !rs.triggers.is_empty() || !rs.spans.each.is_empty() {
         drop_hit = vec![NONE; n];
         block_hit = vec![NONE; n];
+        span_lines = vec![false; n];
         'scan: for i in 0..n {
             let t = page.trimmed(i);
             if t.is_empty() {
@@ -47,6 +50,7 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
                 }
             }
             if rs.spans.maybe(sc, t) {
+                span_lines[i] = true;
                 let first = rs
                     .spans
                     .candidates(sc, t)
@@ -148,7 +152,7 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
                 continue;
             }
             let t = page.trimmed(i);
-            if t.is_empty() || !rs.spans.maybe(sc, t) {
+            if t.is_empty() || !span_lines[i] {
                 continue;
             }
             if let Some(new) = strip(rs, sc, page, i, active, &mut edits) {
