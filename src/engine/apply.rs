@@ -117,12 +117,20 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
         }
     }
 
-    // Pass 4: repeats.
-    for (r, rule) in rs.rules.iter().enumerate() {
-        if let Step::Repeat(p) = &rule.step {
-            if active[r] {
-                repeat(sc, page, &mut fate, limit, p, Cause::Rule(r as u32));
+    // Pass 4: repeats, together to a fixpoint: the copies one rule removes can bring
+    // another rule's copies within reach (a teaser printed twice between two copies of a
+    // caption), and cleaning the output again must find nothing more.
+    loop {
+        let mut changed = false;
+        for (r, rule) in rs.rules.iter().enumerate() {
+            if let Step::Repeat(p) = &rule.step {
+                if active[r] {
+                    changed |= repeat(sc, page, &mut fate, limit, p, Cause::Rule(r as u32));
+                }
             }
+        }
+        if !changed {
+            break;
         }
     }
 
@@ -244,9 +252,9 @@ fn block_extent(
 
 /// Remove lines (trimmed, at least `min_chars` long) that come again within `within`
 /// non-blank kept lines, with all their copies and, if asked, what stands between. The step
-/// runs to a
-/// fixpoint: removing one repeat can bring the copies of another within reach, and
-/// cleaning must give the same result when run again on its own output.
+/// runs to a fixpoint: removing one repeat can bring the copies of another within reach,
+/// and cleaning must give the same result when run again on its own output. Returns
+/// whether it removed anything.
 fn repeat(
     sc: &mut Scratch,
     page: &Page<'_>,
@@ -254,7 +262,7 @@ fn repeat(
     limit: usize,
     p: &RepeatParams,
     c: Cause,
-) {
+) -> bool {
     // At least one non-blank page line stands between the copies (whatever earlier steps
     // did to it: a dropped photo credit still counts), and every line between them that is
     // still kept matches `between`. Only kept lines are judged, so that the same copies
@@ -275,6 +283,7 @@ fn repeat(
             any
         }
     };
+    let mut any = false;
     loop {
         let lines: Vec<usize> = (0..limit)
             .filter(|&i| fate[i] == Fate::Kept && !page.is_blank(i))
@@ -311,8 +320,9 @@ fn repeat(
             }
         }
         if !changed {
-            break;
+            return any;
         }
+        any = true;
     }
 }
 

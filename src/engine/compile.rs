@@ -2,9 +2,10 @@
 //!
 //! Every pattern is checked alone first (parsed; compiled with an explicit size limit when
 //! its estimated size is large), so an error names its rule and file:line:col. Then the
-//! whole-line triggers of all rules are merged into one [`LineMatcher`] (a hash set for
-//! literal lines and a `RegexSet` whose `is_match` is the fast "no" and whose `matches`
-//! says which rules said "yes"), and the span patterns into one [`SpanMatcher`].
+//! whole-line triggers of all rules are merged into one `LineMatcher` (a hash set for
+//! literal lines, a regex set whose `is_match` is the fast "no" and whose `which` says which
+//! rules said "yes", and a backward set for patterns that begin with an unbounded run), and
+//! the span patterns into one `SpanMatcher`. The regexes themselves live in `engine::re`.
 
 use std::collections::HashMap;
 
