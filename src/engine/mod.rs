@@ -24,6 +24,10 @@ pub use page::Page;
 use crate::rules::{self, ExampleSpec, LoadError, Source};
 
 /// Load, validate and compile rule files. Ids must be unique across all of them.
+///
+/// Compiling runs on the calling thread and one short-lived helper thread (the set of all
+/// whole-line triggers is built there). Each thread that cleans with the rule set keeps
+/// its own search caches, made on first use.
 pub fn load(sources: &[Source]) -> Result<RuleSet, LoadError> {
     let files = sources
         .iter()
