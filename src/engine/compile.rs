@@ -240,13 +240,23 @@ struct Builder {
 }
 
 impl Builder {
-    /// The matcher, with `set` compiled from `self.patterns` (in order).
-    /// The matcher, with `set` compiled from the patterns not searched from the end (in
-    /// order).
-    fn build(self, reg: &mut Registry, set: SetResult) -> Result<LineMatcher, LoadError> {
+    /// The matcher. `backward[k]` says whether pattern `k` is searched from the end (see
+    /// [`from_end`]); `set` is compiled from the others, in order.
+    fn build(
+        self,
+        reg: &mut Registry,
+        set: SetResult,
+        backward: &[bool],
+    ) -> Result<LineMatcher, LoadError> {
         let max_literal = self.literals.keys().map(|k| k.len()).max().unwrap_or(0);
-        let (tail, head): (Vec<_>, Vec<_>) =
-            self.patterns.into_iter().partition(|(_, p)| from_end(p));
+        assert_eq!(backward.len(), self.patterns.len(), "one flag per pattern");
+        let (tail, head): (Vec<_>, Vec<_>) = self
+            .patterns
+            .into_iter()
+            .zip(backward)
+            .partition(|(_, &b)| b);
+        let tail: Vec<(u32, String)> = tail.into_iter().map(|(p, _)| p).collect();
+        let head: Vec<(u32, String)> = head.into_iter().map(|(p, _)| p).collect();
         debug_assert_eq!(set.is_some(), !head.is_empty());
         let set = match set {
             None => None,
@@ -333,13 +343,19 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
     // The set of all whole-line triggers is half the work (the Unicode classes of the
     // patterns compile to large automata): it is built on a second thread while this one
     // checks and compiles the rest (start-up 33 ms -> 18 ms with the default rules).
-    let sources: Vec<String> = files
+    let patterns: Vec<&str> = files
         .iter()
         .flat_map(|f| &f.rules)
         .filter_map(|r| trigger(&r.kind))
         .flat_map(|t| &t.patterns)
-        .filter(|p| !from_end(&p.text))
-        .map(|p| source(&p.text, Anchor::Line))
+        .map(|p| p.text.as_str())
+        .collect();
+    let backward: Vec<bool> = patterns.iter().map(|p| from_end(p)).collect();
+    let sources: Vec<String> = patterns
+        .iter()
+        .zip(&backward)
+        .filter(|(_, &b)| !b)
+        .map(|(p, _)| source(p, Anchor::Line))
         .collect();
     let build_set = || (!sources.is_empty()).then(|| re::build(&sources, true, COMBINED_SET));
     std::thread::scope(|s| {
@@ -351,7 +367,7 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
             // No thread to be had: build it here.
             Err(_) => build_set(),
         };
-        compile_with(files, set)
+        compile_with(files, &backward, set)
     })
 }
 
@@ -366,10 +382,11 @@ fn trigger(kind: &KindSpec) -> Option<&LineSpec> {
 
 type SetResult = Option<Result<meta::Regex, regex::Error>>;
 
-/// [`compile`], given the set of whole-line triggers (built from the same files, in rule
-/// order) when it is needed.
+/// [`compile`], given which whole-line trigger patterns are searched backwards and the set
+/// of the others (both from the same files, in rule order).
 fn compile_with(
     files: Vec<FileSpec>,
+    backward: &[bool],
     set: impl FnOnce() -> SetResult,
 ) -> Result<RuleSet, LoadError> {
     let mut reg = Registry::default();
@@ -417,17 +434,11 @@ fn compile_with(
     for (i, r) in specs.into_iter().enumerate() {
         let idx = u32::try_from(i).expect("fewer than 2^32 rules");
         let id = Some(r.id.as_str());
-        let (trigger, span_list) = match &r.kind {
-            KindSpec::Drop { trigger } | KindSpec::Block { trigger, .. } => {
-                (Some(trigger), &[][..])
-            }
-            KindSpec::Cut { trigger, spans } => (Some(trigger), &spans[..]),
-            KindSpec::Strip { spans } => (None, &spans[..]),
-            KindSpec::Repeat { .. } | KindSpec::Region(_) | KindSpec::Guard { .. } => {
-                (None, &[][..])
-            }
+        let span_list = match &r.kind {
+            KindSpec::Cut { spans, .. } | KindSpec::Strip { spans } => &spans[..],
+            _ => &[][..],
         };
-        if let Some(t) = trigger {
+        if let Some(t) = trigger(&r.kind) {
             for l in &t.lines {
                 triggers
                     .literals
@@ -532,7 +543,7 @@ fn compile_with(
                 .map_err(combined_error)?,
         );
     }
-    let triggers = triggers.build(&mut reg, set())?;
+    let triggers = triggers.build(&mut reg, set(), backward)?;
     Ok(RuleSet {
         id: super::next_rule_set_id(),
         regexes: reg,
@@ -649,7 +660,8 @@ mod tests {
             .collect();
         let mut reg = Registry::default();
         let set = Some(re::build(&head, true, COMBINED_SET));
-        let m = b.build(&mut reg, set).unwrap();
+        let backward: Vec<bool> = patterns.iter().map(|p| from_end(p)).collect();
+        let m = b.build(&mut reg, set, &backward).unwrap();
         assert!(m.tail.as_ref().is_some_and(|(_, each)| each.len() == 3));
         let mut sc = reg.scratch(0);
         let mut got = Vec::new();
