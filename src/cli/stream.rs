@@ -195,6 +195,13 @@ impl<'a, R: BufRead> Pieces<'a, R> {
         self.cont = true;
     }
 
+    /// A separator line: the page before it ends, the line itself is passed on as it is.
+    fn separator(&mut self, line: Vec<u8>) {
+        self.end_page(false);
+        self.yielded = true;
+        self.queue.push_back(Ok(Piece::Separator(line)));
+    }
+
     /// The line `page[line_start..]` is complete.
     fn end_line(&mut self) {
         let line = &self.page[self.line_start..];
@@ -202,9 +209,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
         let content = content.strip_suffix(b"\r").unwrap_or(content);
         if !self.line_cont && self.sep.is_some_and(|s| s.is_match(content)) {
             let sep_line = self.page.split_off(self.line_start);
-            self.end_page(false);
-            self.yielded = true;
-            self.queue.push_back(Ok(Piece::Separator(sep_line)));
+            self.separator(sep_line);
             return;
         }
         if !self.line_cont && content.iter().all(u8::is_ascii_whitespace) {
@@ -278,9 +283,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 Some(end) => {
                     let sep_line = avail[whole..end].to_vec();
                     self.reader.consume(end);
-                    self.end_page(false);
-                    self.yielded = true;
-                    self.queue.push_back(Ok(Piece::Separator(sep_line)));
+                    self.separator(sep_line);
                 }
                 None => {
                     // What follows the last newline starts a line.
