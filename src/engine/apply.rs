@@ -251,10 +251,10 @@ fn block_extent(
 }
 
 /// Remove lines (trimmed, at least `min_chars` long) that come again within `within`
-/// non-blank kept lines, with all their copies and, if asked, what stands between. The step
-/// runs to a fixpoint: removing one repeat can bring the copies of another within reach,
-/// and cleaning must give the same result when run again on its own output. Returns
-/// whether it removed anything.
+/// non-blank kept lines, with all their copies and, if asked, what stands between. One
+/// pass; returns whether it removed anything. The caller runs all repeat rules again until
+/// none does: removing one repeat can bring the copies of another within reach, and
+/// cleaning must give the same result when run again on its own output.
 fn repeat(
     sc: &mut Scratch,
     page: &Page<'_>,
@@ -283,47 +283,41 @@ fn repeat(
             any
         }
     };
-    let mut any = false;
-    loop {
-        let lines: Vec<usize> = (0..limit)
-            .filter(|&i| fate[i] == Fate::Kept && !page.is_blank(i))
-            .collect();
-        let mut changed = false;
-        for a in 0..lines.len() {
-            if fate[lines[a]] != Fate::Kept {
-                continue;
-            }
-            let text = page.trimmed(lines[a]);
-            if text.len() < p.min_chars {
-                continue;
-            }
-            let mut last = a;
-            let mut b = a + 1;
-            while b < lines.len() && b - last <= p.within {
-                if fate[lines[b]] == Fate::Kept
-                    && page.trimmed(lines[b]) == text
-                    && between_ok(fate, lines[last], lines[b])
-                {
-                    if p.drop_between {
-                        for f in &mut fate[lines[last] + 1..lines[b]] {
-                            if *f == Fate::Kept {
-                                *f = Fate::Removed(c);
-                            }
+    let lines: Vec<usize> = (0..limit)
+        .filter(|&i| fate[i] == Fate::Kept && !page.is_blank(i))
+        .collect();
+    let mut changed = false;
+    for a in 0..lines.len() {
+        if fate[lines[a]] != Fate::Kept {
+            continue;
+        }
+        let text = page.trimmed(lines[a]);
+        if text.len() < p.min_chars {
+            continue;
+        }
+        let mut last = a;
+        let mut b = a + 1;
+        while b < lines.len() && b - last <= p.within {
+            if fate[lines[b]] == Fate::Kept
+                && page.trimmed(lines[b]) == text
+                && between_ok(fate, lines[last], lines[b])
+            {
+                if p.drop_between {
+                    for f in &mut fate[lines[last] + 1..lines[b]] {
+                        if *f == Fate::Kept {
+                            *f = Fate::Removed(c);
                         }
                     }
-                    fate[lines[last]] = Fate::Removed(c);
-                    fate[lines[b]] = Fate::Removed(c);
-                    last = b;
-                    changed = true;
                 }
-                b += 1;
+                fate[lines[last]] = Fate::Removed(c);
+                fate[lines[b]] = Fate::Removed(c);
+                last = b;
+                changed = true;
             }
+            b += 1;
         }
-        if !changed {
-            return any;
-        }
-        any = true;
     }
+    changed
 }
 
 /// How much a line says for being part of the article: a prose line (long, or
