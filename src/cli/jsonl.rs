@@ -60,8 +60,11 @@ pub fn clean_record(
     let get = |name: &str| members.0.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
     let page_text: String = match get(fields.text) {
         None => return Err(format!("no field `{}`", fields.text)),
-        Some(v) => serde_json::from_str(v.get())
-            .map_err(|_| format!("field `{}` is not a string", fields.text))?,
+        Some(v) => match decode_str(v.get()) {
+            Some(t) => t,
+            None => serde_json::from_str(v.get())
+                .map_err(|_| format!("field `{}` is not a string", fields.text))?,
+        },
     };
     let url: Option<String> =
         match fields.url.and_then(get) {
@@ -77,7 +80,11 @@ pub fn clean_record(
     if let Some(s) = stats {
         s.add(&page, &outcome, cleaned.len());
     }
-    let cleaned = String::from_utf8_lossy(&cleaned);
+    // Kept lines are whole UTF-8 text; a span rule may still cut inside a character.
+    let cleaned = match String::from_utf8(cleaned) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
 
     let mut out = Vec::with_capacity(line.len() + 64);
     out.push(b'{');
@@ -88,7 +95,7 @@ pub fn clean_record(
         serde_json::to_writer(&mut out, k).expect("strings serialise");
         out.push(b':');
         if k == fields.text {
-            serde_json::to_writer(&mut out, cleaned.as_ref()).expect("strings serialise");
+            encode_str(&mut out, &cleaned);
         } else {
             out.extend_from_slice(v.get().as_bytes());
         }
@@ -136,6 +143,126 @@ pub fn clean_record(
     Ok(out)
 }
 
+/// The string a JSON string literal (quotes included) stands for, decoded as serde_json
+/// decodes it; `None` for anything but a well-formed literal (serde_json then says why).
+/// Page text is long with an escape every line or so: this finds the escapes with
+/// `memchr` and copies the runs between them, where serde_json reads byte by byte.
+fn decode_str(raw: &str) -> Option<String> {
+    let b = raw.as_bytes();
+    let body = b.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        let run = memchr::memchr2(b'\\', b'"', &body[i..]).map_or(body.len(), |k| i + k);
+        if body[i..run].iter().fold(false, |any, &c| any | (c < 0x20)) {
+            return None;
+        }
+        out.extend_from_slice(&body[i..run]);
+        if run == body.len() {
+            break;
+        }
+        if body[run] == b'"' {
+            return None;
+        }
+        let esc = *body.get(run + 1)?;
+        i = run + 2;
+        let c = match esc {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0C,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let hex = |at: usize| {
+                    let h = std::str::from_utf8(body.get(at..at + 4)?).ok()?;
+                    u16::from_str_radix(h, 16)
+                        .ok()
+                        .filter(|_| h.bytes().all(|c| c.is_ascii_hexdigit()))
+                };
+                let hi = hex(i)?;
+                i += 4;
+                let ch = match hi {
+                    0xD800..=0xDBFF => {
+                        if body.get(i..i + 2)? != b"\\u" {
+                            return None;
+                        }
+                        let lo = hex(i + 2).filter(|lo| (0xDC00..=0xDFFF).contains(lo))?;
+                        i += 6;
+                        char::from_u32(
+                            0x10000 + ((u32::from(hi) - 0xD800) << 10) + (u32::from(lo) - 0xDC00),
+                        )?
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    _ => char::from_u32(u32::from(hi))?,
+                };
+                out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+                continue;
+            }
+            _ => return None,
+        };
+        out.push(c);
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Append `s` as a JSON string literal, escaped exactly as serde_json escapes it.
+fn encode_str(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    while let Some(k) = next_special(&b[start..]) {
+        let i = start + k;
+        let c = b[i];
+        let esc: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            _ => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(c >> 4)],
+                HEX[usize::from(c & 15)],
+            ],
+        };
+        out.extend_from_slice(&b[start..i]);
+        out.extend_from_slice(esc);
+        start = i + 1;
+    }
+    out.extend_from_slice(&b[start..]);
+    out.push(b'"');
+}
+
+/// The first byte JSON must escape (a control character, `"` or `\\`): 32 bytes at a
+/// time, in a form the compiler vectorises.
+fn next_special(b: &[u8]) -> Option<usize> {
+    let special = |c: u8| (c < 0x20) | (c == b'"') | (c == b'\\');
+    let mut chunks = b.chunks_exact(32);
+    let mut at = 0;
+    for w in chunks.by_ref() {
+        if w.iter().fold(false, |any, &c| any | special(c)) {
+            return w.iter().position(|&c| special(c)).map(|k| at + k);
+        }
+        at += 32;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| special(c))
+        .map(|k| at + k)
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +308,87 @@ mod tests {
         assert!(String::from_utf8(out)
             .unwrap()
             .starts_with("{\"text\":\"Body.\\n\""));
+    }
+
+    /// Strings with every kind of character: escapes, controls, non-ASCII, astral.
+    fn strings() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::char::range('\0', '\u{7f}'),
+                proptest::char::any(),
+                proptest::sample::select(vec![
+                    '"',
+                    '\\',
+                    '\n',
+                    '/',
+                    '\u{7f}',
+                    '\u{2028}',
+                    '\u{1f600}'
+                ]),
+            ],
+            0..40,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strings_encode_as_serde_json_encodes_them(s in strings()) {
+            let mut ours = Vec::new();
+            encode_str(&mut ours, &s);
+            proptest::prop_assert_eq!(ours, serde_json::to_vec(&s).unwrap());
+        }
+
+        #[test]
+        fn strings_decode_as_serde_json_decodes_them(s in strings(), ascii in proptest::bool::ANY) {
+            // Both ways a producer writes them: raw UTF-8, or everything past ASCII as
+            // `\u` escapes (surrogate pairs for astral characters), with `\/` too.
+            let raw = if ascii {
+                let mut r = String::from("\"");
+                for c in s.chars() {
+                    match c {
+                        '/' => r.push_str("\\/"),
+                        c if c.is_ascii() => {
+                            let e = serde_json::to_string(&c.to_string()).unwrap();
+                            r.push_str(&e[1..e.len() - 1]);
+                        }
+                        c => {
+                            for u in c.encode_utf16(&mut [0; 2]) {
+                                r.push_str(&format!("\\u{u:04X}"));
+                            }
+                        }
+                    }
+                }
+                r.push('"');
+                r
+            } else {
+                serde_json::to_string(&s).unwrap()
+            };
+            proptest::prop_assert_eq!(decode_str(&raw), Some(s));
+        }
+    }
+
+    #[test]
+    fn odd_string_literals_are_left_to_serde_json() {
+        for raw in [
+            r#""\ud800""#,
+            r#""\udc00x""#,
+            r#""\ud800\u0041""#,
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\u+123""#,
+            "\"a\u{1}b\"",
+            r#""a"b""#,
+            r#""\"#,
+            "x",
+        ] {
+            assert_eq!(decode_str(raw), None, "{raw}");
+        }
+        assert_eq!(
+            decode_str(r#""\ud83d\ude00 \u00e9\/""#).as_deref(),
+            Some("\u{1f600} \u{e9}/")
+        );
     }
 
     #[test]
