@@ -11,6 +11,7 @@ use super::input::open_input;
 use super::jsonl::{clean_record, Fields};
 use super::output::AtomicFile;
 use super::parallel::ordered_map;
+use super::pool::Pool;
 use super::progress::Progress;
 use super::run::{display_name, report, Run};
 use super::stream::{Piece, Pieces, Separator};
@@ -65,6 +66,9 @@ pub fn pages(
     let want_stats = run.stats.is_some();
     // Plain mode: every input is one page, so an empty input is an empty page.
     let empty_page = sep.is_none();
+    // Page buffers go round: read into on this thread, cleaned from and written on any.
+    let pool = Pool::default();
+    let pool = &pool;
     let units = files.iter().enumerate().flat_map(move |(i, path)| {
         let body: Box<dyn Iterator<Item = Unit> + Send> = match open_input(path) {
             Err(e) => Box::new(std::iter::once(Unit::Failed(i, e))),
@@ -72,6 +76,7 @@ pub fn pages(
                 let mut failed = false;
                 Box::new(
                     Pieces::new(r, sep, cap, empty_page)
+                        .with_pool(pool)
                         .map(move |p| match p {
                             Ok(p) => Unit::Piece(p),
                             Err(e) => Unit::Failed(i, e),
@@ -101,7 +106,9 @@ pub fn pages(
         Unit::Piece(Piece::Page(p)) => {
             let page = Page::new(&p.bytes);
             let outcome = rules.apply(&page, args.url.as_deref());
-            let mut cleaned = outcome.render(&page);
+            let mut cleaned = pool.take();
+            cleaned.reserve(p.bytes.len());
+            outcome.render_into(&page, &mut cleaned);
             if p.open_end && !page.is_empty() && outcome.is_kept(page.len() - 1) {
                 // The piece ends inside a line: the newline render added is not there.
                 cleaned.truncate(cleaned.len() - page.newline().len());
@@ -111,12 +118,14 @@ pub fn pages(
                 s.add(&page, &outcome, cleaned.len());
                 s
             });
+            let read = p.bytes.len();
+            pool.give(p.bytes);
             Done::Page {
                 cleaned,
                 stats,
                 cont: p.cont,
                 gap_after: p.gap_after,
-                read: p.bytes.len(),
+                read,
             }
         }
     };
@@ -191,6 +200,7 @@ pub fn pages(
                     page_written = true;
                 }
                 gap = gap_after.or(if cleaned.is_empty() { gap.take() } else { None });
+                pool.give(cleaned);
             }
         }
         Ok(())
@@ -287,14 +297,14 @@ enum Item {
 
 /// The records of one JSONL input, streamed: blank lines are skipped, a read error ends
 /// the stream.
-fn records(mut reader: impl BufRead) -> impl Iterator<Item = Item> {
+fn records<'a>(mut reader: impl BufRead + 'a, pool: &'a Pool) -> impl Iterator<Item = Item> + 'a {
     let mut line_no = 0usize;
     let mut done = false;
     std::iter::from_fn(move || loop {
         if done {
             return None;
         }
-        let mut buf = Vec::new();
+        let mut buf = pool.take();
         match reader.read_until(b'\n', &mut buf) {
             Ok(0) => return None,
             Ok(_) => {
@@ -360,11 +370,15 @@ fn jsonl_one(
     };
     let want_stats = run.stats.is_some();
     let (mut records_in, mut skipped) = (0u64, 0u64);
+    // Record and output buffers go round instead of being freed on another thread.
+    let pool = &Pool::default();
     let work = |item: Item| match item {
         Item::Record(n, line) => {
             let mut stats = want_stats.then(|| Stats::new(rules));
-            let r = clean_record(rules, &fields, &line, stats.as_mut());
-            Ok((n, line.len() + 1, r.map(|o| (o, stats))))
+            let r = clean_record(rules, &fields, &line, stats.as_mut(), pool.take());
+            let read = line.len() + 1;
+            pool.give(line);
+            Ok((n, read, r.map(|o| (o, stats))))
         }
         Item::ReadError(e) => Err(e),
     };
@@ -372,7 +386,7 @@ fn jsonl_one(
         Item::Record(_, line) => line.len(),
         Item::ReadError(_) => 0,
     };
-    let records = records(reader);
+    let records = records(reader, pool);
     let result = ordered_map(
         jobs,
         IN_FLIGHT_BYTES,
@@ -392,6 +406,7 @@ fn jsonl_one(
                         Some(f) => f.write_all(&line).with_context(|| name.clone())?,
                         None => stdout.write_all(&line)?,
                     }
+                    pool.give(line);
                     Ok(())
                 }
                 Err(msg) => {

@@ -47,12 +47,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
 }
 
 /// Clean one record (a line without its newline). Returns the output line (with a
-/// newline) and, when `stats` is given, counts the page into it.
+/// newline), written into `out` (emptied first), and, when `stats` is given, counts the
+/// page into it.
 pub fn clean_record(
     rules: &RuleSet,
     fields: &Fields<'_>,
     line: &[u8],
     stats: Option<&mut Stats>,
+    mut out: Vec<u8>,
 ) -> Result<Vec<u8>, String> {
     let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
     let members: Members<'_> =
@@ -86,7 +88,8 @@ pub fn clean_record(
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     };
 
-    let mut out = Vec::with_capacity(line.len() + 64);
+    out.clear();
+    out.reserve(line.len() + 64);
     out.push(b'{');
     for (i, (k, v)) in members.0.iter().enumerate() {
         if i > 0 {
@@ -281,7 +284,7 @@ mod tests {
     fn other_fields_are_kept_exactly() {
         let line =
             br#"{"id": 1.50, "meta":{"a":[1,"\u00e9"]},"text":"Advertising\nBody.\n","url":null}"#;
-        let out = clean_record(&rules(), &F, line, None).unwrap();
+        let out = clean_record(&rules(), &F, line, None, Vec::new()).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"id\":1.50,\"meta\":{\"a\":[1,\"\\u00e9\"]},\"text\":\"Body.\\n\",\"url\":null}\n"
@@ -294,7 +297,14 @@ mod tests {
             removed: Some("removed"),
             ..F
         };
-        let out = clean_record(&rules(), &f, br#"{"text":"Advertising\nBody.\n"}"#, None).unwrap();
+        let out = clean_record(
+            &rules(),
+            &f,
+            br#"{"text":"Advertising\nBody.\n"}"#,
+            None,
+            Vec::new(),
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"text\":\"Body.\\n\",\"removed\":[{\"rule\":\"generic/ad-label\",\"lines\":[1,1]}]}\n"
@@ -304,7 +314,7 @@ mod tests {
     #[test]
     fn url_field_selects_site_rules() {
         let line = br#"{"text":"Body.\nNPR thanks our sponsors\n","url":"https://www.npr.org/x"}"#;
-        let out = clean_record(&rules(), &F, line, None).unwrap();
+        let out = clean_record(&rules(), &F, line, None, Vec::new()).unwrap();
         assert!(String::from_utf8(out)
             .unwrap()
             .starts_with("{\"text\":\"Body.\\n\""));
@@ -394,18 +404,18 @@ mod tests {
     #[test]
     fn malformed_records_say_why() {
         let r = rules();
-        assert!(clean_record(&r, &F, b"[1,2]", None)
+        assert!(clean_record(&r, &F, b"[1,2]", None, Vec::new())
             .unwrap_err()
             .starts_with("not a JSON object"));
-        assert!(clean_record(&r, &F, b"{\"text\":", None)
+        assert!(clean_record(&r, &F, b"{\"text\":", None, Vec::new())
             .unwrap_err()
             .starts_with("not a JSON object"));
         assert_eq!(
-            clean_record(&r, &F, b"{\"body\":\"x\"}", None).unwrap_err(),
+            clean_record(&r, &F, b"{\"body\":\"x\"}", None, Vec::new()).unwrap_err(),
             "no field `text`"
         );
         assert_eq!(
-            clean_record(&r, &F, b"{\"text\":3}", None).unwrap_err(),
+            clean_record(&r, &F, b"{\"text\":3}", None, Vec::new()).unwrap_err(),
             "field `text` is not a string"
         );
     }

@@ -10,6 +10,7 @@ mod input;
 mod jsonl;
 pub mod output;
 pub mod parallel;
+mod pool;
 mod progress;
 mod run;
 mod stream;

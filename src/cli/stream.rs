@@ -14,6 +14,8 @@ use std::io::{self, BufRead};
 
 use regex::bytes::Regex;
 
+use super::pool::Pool;
+
 /// A piece of an input.
 #[derive(Debug)]
 pub enum Piece {
@@ -119,6 +121,8 @@ pub struct Pieces<'a, R> {
     yielded: bool,
     queue: VecDeque<io::Result<Piece>>,
     done: bool,
+    /// Where page buffers come from, if not from the allocator.
+    pool: Option<&'a Pool>,
 }
 
 impl<'a, R: BufRead> Pieces<'a, R> {
@@ -139,7 +143,18 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             yielded: false,
             queue: VecDeque::new(),
             done: false,
+            pool: None,
         }
+    }
+
+    /// Take page buffers from `pool` (the cleaning side gives them back).
+    pub fn with_pool(mut self, pool: &'a Pool) -> Self {
+        self.pool = Some(pool);
+        self
+    }
+
+    fn fresh(&self) -> Vec<u8> {
+        self.pool.map_or_else(Vec::new, Pool::take)
     }
 
     fn push_page(&mut self, piece: PagePiece) {
@@ -150,7 +165,8 @@ impl<'a, R: BufRead> Pieces<'a, R> {
     /// The page ends here (a separator, or the end of input with `eof`).
     fn end_page(&mut self, eof: bool) {
         if !self.page.is_empty() || (eof && self.empty_page && !self.yielded) {
-            let bytes = std::mem::take(&mut self.page);
+            let fresh = self.fresh();
+            let bytes = std::mem::replace(&mut self.page, fresh);
             let cont = self.cont;
             self.push_page(PagePiece {
                 bytes,
@@ -159,7 +175,6 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 open_end: false,
             });
         }
-        self.page = Vec::new();
         self.line_start = 0;
         self.line_cont = false;
         self.last_blank = None;
@@ -175,7 +190,8 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             _ => (len, None),
         };
         let open_end = at > self.line_start;
-        let rest = self.page[at..].to_vec();
+        let mut rest = self.fresh();
+        rest.extend_from_slice(&self.page[at..]);
         self.page.truncate(at);
         let bytes = std::mem::replace(&mut self.page, rest);
         let cont = self.cont;
