@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use regex::bytes::{Regex, RegexBuilder};
 use regex_automata::meta;
 
-use super::re::{self, Limits, Re, Registry, RevRe, Scratch};
+use super::re::{self, Limits, Re, Registry, RevRe, Scratch, SetParts, SetRe};
 use super::{BlockParams, RegionParams, RepeatParams, RuleInfo, RuleSet, Site, Step};
 use crate::rules::{
     check_unique_ids, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, RuleSpec,
@@ -55,18 +55,24 @@ const CHECK_COST: usize = 50_000;
 /// Check one pattern that will be compiled as part of a combined matcher: it must parse,
 /// and, when it looks big, compile alone within the size limit.
 fn check_one(p: &PatternSpec, a: Anchor, rule: Option<&str>) -> Result<(), LoadError> {
+    let hir = parse_one(p, rule)?;
+    if cost(&hir) > CHECK_COST {
+        build_one(p, a, rule)?;
+    }
+    Ok(())
+}
+
+/// Parse one pattern as written, so that a syntax error quotes the user's text (and not
+/// our anchoring around it).
+fn parse_one(p: &PatternSpec, rule: Option<&str>) -> Result<regex_syntax::hir::Hir, LoadError> {
     if p.text.is_empty() {
         return Err(LoadError::new(p.pos.clone(), rule, "empty pattern"));
     }
-    let hir = regex_syntax::ParserBuilder::new()
+    regex_syntax::ParserBuilder::new()
         .utf8(false)
         .build()
         .parse(&p.text)
-        .map_err(|e| pattern_error(p, rule, regex::Error::Syntax(e.to_string())))?;
-    if cost(&hir) > CHECK_COST {
-        compile_one(p, a, rule)?;
-    }
-    Ok(())
+        .map_err(|e| pattern_error(p, rule, regex::Error::Syntax(e.to_string())))
 }
 
 /// A rough upper bound of a pattern's compiled size: class ranges and literal bytes,
@@ -127,21 +133,18 @@ const COMBINED_SET: Limits = Limits {
 
 /// Compile one pattern alone, anchored as it will be used.
 fn compile_one(p: &PatternSpec, a: Anchor, rule: Option<&str>) -> Result<meta::Regex, LoadError> {
-    if p.text.is_empty() {
-        return Err(LoadError::new(p.pos.clone(), rule, "empty pattern"));
+    // A span compiles as written: its errors quote the user's text already.
+    if !matches!(a, Anchor::Span) || p.text.is_empty() {
+        parse_one(p, rule)?;
     }
-    // Compile the pattern as written first, so a syntax error quotes the user's text and
-    // not our anchoring around it (for a span the two are the same).
-    let build = |src: &str| re::build(&[src], false, ONE);
-    let anchored = source(&p.text, a);
-    let first = if anchored == p.text {
-        Ok(())
-    } else {
-        build(&p.text).map(|_| ())
-    };
-    first
-        .and_then(|_| build(&anchored))
-        .map_err(|e| pattern_error(p, rule, e))
+    build_one(p, a, rule)
+}
+
+/// Compile one pattern that parses, anchored as it will be used. (Parsing first is cheap;
+/// compiling the pattern as written as well doubled the start-up cost of the large
+/// Unicode patterns.)
+fn build_one(p: &PatternSpec, a: Anchor, rule: Option<&str>) -> Result<meta::Regex, LoadError> {
+    re::build(&[source(&p.text, a)], false, ONE).map_err(|e| pattern_error(p, rule, e))
 }
 
 fn one_line(s: &str) -> String {
@@ -159,7 +162,7 @@ pub(crate) struct LineMatcher {
     max_literal: usize,
     /// All whole-line patterns; `is_match` is the fast "no" (one lazy DFA over all of
     /// them), `which` says which rules said "yes".
-    set: Option<Re>,
+    set: Option<SetRe>,
     set_rules: Vec<u32>,
     /// The patterns that begin with an unbounded run (see [`from_end`]): searched together
     /// backwards, then one by one on the rare line that matches.
@@ -260,7 +263,7 @@ impl Builder {
         debug_assert_eq!(set.is_some(), !head.is_empty());
         let set = match set {
             None => None,
-            Some(built) => Some(reg.register(built.map_err(combined_error)?)),
+            Some(built) => Some(reg.register_set(built.map_err(combined_error)?)),
         };
         let tail = if tail.is_empty() {
             None
@@ -340,9 +343,9 @@ fn combined_error(e: regex::Error) -> LoadError {
 pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
     check_unique_ids(&files)?;
     files.sort_by_key(|f| f.site.is_none());
-    // The set of all whole-line triggers is half the work (the Unicode classes of the
-    // patterns compile to large automata): it is built on a second thread while this one
-    // checks and compiles the rest (start-up 33 ms -> 18 ms with the default rules).
+    // The set of all whole-line triggers is the largest piece of work (the Unicode classes
+    // of the patterns compile to large automata): it is built on a second thread while
+    // this one checks and compiles the rest.
     let patterns: Vec<&str> = files
         .iter()
         .flat_map(|f| &f.rules)
@@ -357,7 +360,7 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
         .filter(|(_, &b)| !b)
         .map(|(p, _)| source(p, Anchor::Line))
         .collect();
-    let build_set = || (!sources.is_empty()).then(|| re::build(&sources, true, COMBINED_SET));
+    let build_set = || (!sources.is_empty()).then(|| re::build_set(&sources, COMBINED_SET));
     std::thread::scope(|s| {
         let helper = std::thread::Builder::new()
             .name("clean-compile".into())
@@ -380,7 +383,7 @@ fn trigger(kind: &KindSpec) -> Option<&LineSpec> {
     }
 }
 
-type SetResult = Option<Result<meta::Regex, regex::Error>>;
+type SetResult = Option<Result<SetParts, regex::Error>>;
 
 /// [`compile`], given which whole-line trigger patterns are searched backwards and the set
 /// of the others (both from the same files, in rule order).
@@ -659,7 +662,7 @@ mod tests {
             .map(|p| source(p, Anchor::Line))
             .collect();
         let mut reg = Registry::default();
-        let set = Some(re::build(&head, true, COMBINED_SET));
+        let set = Some(re::build_set(&head, COMBINED_SET));
         let backward: Vec<bool> = patterns.iter().map(|p| from_end(p)).collect();
         let m = b.build(&mut reg, set, &backward).unwrap();
         assert!(m.tail.as_ref().is_some_and(|(_, each)| each.len() == 3));

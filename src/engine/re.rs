@@ -12,6 +12,7 @@ use std::ops::Range;
 use regex_automata::hybrid::dfa as lazy;
 use regex_automata::meta::{self, BuildError};
 use regex_automata::nfa::thompson;
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::util::iter::Searcher;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
@@ -32,6 +33,22 @@ pub(crate) struct RevRe {
     slot: usize,
 }
 
+/// Whole-line patterns (each anchored at the line start) as one forward automaton, asked
+/// whether any matches a line and which do: a lazy DFA, and the PikeVM for the rare search
+/// the DFA gives up on (a Unicode `\b` next to non-ASCII text, a thrashing cache), as a
+/// `meta` regex would. A `meta` regex also compiles the reverse automaton, which only says
+/// where a match starts: a set never asks that, and it was half the set's build time at
+/// start-up.
+#[derive(Debug, Clone)]
+pub(crate) struct SetRe {
+    dfa: Option<lazy::DFA>,
+    vm: PikeVM,
+    slot: usize,
+}
+
+/// A [`SetRe`] built and not yet given its cache slot.
+pub(crate) type SetParts = (Option<lazy::DFA>, PikeVM);
+
 /// Search caches for every regex of one rule set. Not shared between threads.
 #[derive(Debug)]
 pub(crate) struct Scratch {
@@ -39,6 +56,7 @@ pub(crate) struct Scratch {
     pub(crate) owner: u64,
     caches: Vec<meta::Cache>,
     rev_caches: Vec<lazy::Cache>,
+    set_caches: Vec<(Option<lazy::Cache>, pikevm::Cache, PatternSet)>,
     /// Which patterns of a set matched (used by set regexes only).
     sets: Vec<PatternSet>,
     /// A buffer for the callers of [`Re::which`].
@@ -50,6 +68,7 @@ pub(crate) struct Scratch {
 pub(crate) struct Registry {
     all: Vec<meta::Regex>,
     rev: Vec<lazy::DFA>,
+    sets: Vec<SetParts>,
 }
 
 /// How to build a regex.
@@ -82,6 +101,16 @@ impl Registry {
         }
     }
 
+    /// Give a set its cache slot.
+    pub(crate) fn register_set(&mut self, (dfa, vm): SetParts) -> SetRe {
+        self.sets.push((dfa.clone(), vm.clone()));
+        SetRe {
+            dfa,
+            vm,
+            slot: self.sets.len() - 1,
+        }
+    }
+
     /// Compile whole-line `patterns` (anchored at both ends) to be searched backwards.
     pub(crate) fn build_rev<S: AsRef<str>>(
         &mut self,
@@ -90,12 +119,7 @@ impl Registry {
     ) -> Result<RevRe, regex::Error> {
         let dfa = lazy::Builder::new()
             .syntax(syntax::Config::new().utf8(false))
-            .thompson(
-                thompson::Config::new()
-                    .reverse(true)
-                    .nfa_size_limit(Some(limits.size))
-                    .which_captures(thompson::WhichCaptures::None),
-            )
+            .thompson(nfa_config(limits).reverse(true))
             .configure(
                 lazy::Config::new()
                     .match_kind(MatchKind::All)
@@ -121,6 +145,18 @@ impl Registry {
             owner,
             caches: self.all.iter().map(meta::Regex::create_cache).collect(),
             rev_caches: self.rev.iter().map(lazy::Cache::new).collect(),
+            set_caches: self
+                .sets
+                .iter()
+                .map(|(dfa, vm)| {
+                    let patterns = vm.get_nfa().pattern_len();
+                    (
+                        dfa.as_ref().map(lazy::Cache::new),
+                        vm.create_cache(),
+                        PatternSet::new(patterns),
+                    )
+                })
+                .collect(),
             sets: self
                 .all
                 .iter()
@@ -153,6 +189,47 @@ pub(crate) fn build<S: AsRef<str>>(
         .syntax(syntax::Config::new().utf8(false))
         .build_many(patterns)
         .map_err(to_regex_error)
+}
+
+/// The automaton of patterns only asked whether (and which) match: no capture groups.
+fn nfa_config(limits: Limits) -> thompson::Config {
+    thompson::Config::new()
+        .utf8(false)
+        .nfa_size_limit(Some(limits.size))
+        .which_captures(thompson::WhichCaptures::None)
+}
+
+/// Compile `patterns`, each anchored at the start (`^…`), into the parts of a [`SetRe`],
+/// with the syntax of [`build`] and the lazy DFA configured as `meta` configures it.
+pub(crate) fn build_set<S: AsRef<str>>(
+    patterns: &[S],
+    limits: Limits,
+) -> Result<SetParts, regex::Error> {
+    let nfa = thompson::Compiler::new()
+        .syntax(syntax::Config::new().utf8(false))
+        .configure(nfa_config(limits))
+        .build_many(patterns)
+        .map_err(|e| match e.size_limit() {
+            Some(limit) => regex::Error::CompiledTooBig(limit),
+            None => regex::Error::Syntax(e.to_string()),
+        })?;
+    let dfa = lazy::Builder::new()
+        .configure(
+            lazy::Config::new()
+                .match_kind(MatchKind::All)
+                .unicode_word_boundary(true)
+                .cache_capacity(limits.cache)
+                .minimum_cache_clear_count(Some(3))
+                .minimum_bytes_per_state(Some(10)),
+        )
+        .build_from_nfa(nfa.clone())
+        // Only a cache capacity too small for a few states fails here: the PikeVM alone.
+        .ok();
+    let vm = pikevm::Builder::new()
+        .configure(pikevm::Config::new().match_kind(MatchKind::All))
+        .build_from_nfa(nfa)
+        .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+    Ok((dfa, vm))
 }
 
 /// The error `regex` reports for the same failure.
@@ -206,6 +283,39 @@ impl Re {
     }
 }
 
+impl SetRe {
+    /// Whether any pattern matches `line`.
+    #[inline]
+    pub(crate) fn is_match(&self, sc: &mut Scratch, line: &[u8]) -> bool {
+        let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
+        let (dfa_cache, vm_cache, _) = &mut sc.set_caches[self.slot];
+        if let (Some(dfa), Some(cache)) = (&self.dfa, dfa_cache) {
+            if let Ok(m) = dfa.try_search_fwd(cache, &input) {
+                return m.is_some();
+            }
+        }
+        self.vm.is_match(vm_cache, input)
+    }
+
+    /// Push the index of every pattern that matches `line` into `out`, in pattern order.
+    pub(crate) fn which(&self, sc: &mut Scratch, line: &[u8], out: &mut Vec<usize>) {
+        let input = Input::new(line).anchored(Anchored::Yes);
+        let (dfa_cache, vm_cache, set) = &mut sc.set_caches[self.slot];
+        set.clear();
+        let by_dfa = match (&self.dfa, dfa_cache) {
+            (Some(dfa), Some(cache)) => dfa
+                .try_which_overlapping_matches(cache, &input, set)
+                .is_ok(),
+            _ => false,
+        };
+        if !by_dfa {
+            set.clear();
+            self.vm.which_overlapping_matches(vm_cache, &input, set);
+        }
+        out.extend(set.iter().map(|p| p.as_usize()));
+    }
+}
+
 impl RevRe {
     /// Whether one of the patterns matches the whole of `line`; `None` when the lazy DFA
     /// cannot tell (a Unicode `\b` next to a non-ASCII byte): ask each pattern forwards.
@@ -227,6 +337,41 @@ mod tests {
         size: 1 << 20,
         cache: 1 << 20,
     };
+
+    /// A set answers as `regex::bytes::RegexSet` does, also where its lazy DFA gives up (a
+    /// Unicode `\b` next to non-ASCII text) or cannot be built (no room for its states).
+    #[test]
+    fn sets_answer_as_regex_sets_do() {
+        let patterns = [
+            r"^(?:\w+ (said|says)\b.*)$",
+            r"^(?:(?i)photo: .*)$",
+            r"^(?:[^.!?]{1,20})$",
+            r"^(?:\d{2}:\d{2})$",
+        ];
+        let lines: [&[u8]; 7] = [
+            b"She said it",
+            "Вона said\u{e9} it".as_bytes(),
+            "Вона said it".as_bytes(),
+            b"PHOTO: a cat",
+            b"12:30",
+            b"One. Two.",
+            b"\xff said x",
+        ];
+        let theirs = regex::bytes::RegexSet::new(patterns).unwrap();
+        for cache in [LIMITS.cache, 1] {
+            let mut reg = Registry::default();
+            let set = reg.register_set(build_set(&patterns, Limits { cache, ..LIMITS }).unwrap());
+            assert_eq!(set.dfa.is_some(), cache > 1);
+            let mut sc = reg.scratch(1);
+            for line in lines {
+                let want: Vec<usize> = theirs.matches(line).into_iter().collect();
+                let mut got = Vec::new();
+                set.which(&mut sc, line, &mut got);
+                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(line));
+                assert_eq!(set.is_match(&mut sc, line), !want.is_empty());
+            }
+        }
+    }
 
     #[test]
     fn searches_as_regex_does() {
