@@ -57,7 +57,7 @@ const CHECK_COST: usize = 50_000;
 fn check_one(p: &PatternSpec, a: Anchor, rule: Option<&str>) -> Result<(), LoadError> {
     let hir = parse_one(p, rule)?;
     if cost(&hir) > CHECK_COST {
-        build_one(p, a, rule)?;
+        re::check_size(&source(&p.text, a), ONE).map_err(|e| pattern_error(p, rule, e))?;
     }
     Ok(())
 }

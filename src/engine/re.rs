@@ -191,6 +191,28 @@ pub(crate) fn build<S: AsRef<str>>(
         .map_err(to_regex_error)
 }
 
+/// Whether `pattern` compiles within `limits.size`, as its forward automaton (the larger of
+/// the two a `meta` regex builds, with capture groups) and without building the rest.
+pub(crate) fn check_size(pattern: &str, limits: Limits) -> Result<(), regex::Error> {
+    thompson::Compiler::new()
+        .syntax(syntax::Config::new().utf8(false))
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .nfa_size_limit(Some(limits.size)),
+        )
+        .build(pattern)
+        .map(drop)
+        .map_err(nfa_error)
+}
+
+fn nfa_error(e: thompson::BuildError) -> regex::Error {
+    match e.size_limit() {
+        Some(limit) => regex::Error::CompiledTooBig(limit),
+        None => regex::Error::Syntax(e.to_string()),
+    }
+}
+
 /// The automaton of patterns only asked whether (and which) match: no capture groups.
 fn nfa_config(limits: Limits) -> thompson::Config {
     thompson::Config::new()
@@ -209,10 +231,7 @@ pub(crate) fn build_set<S: AsRef<str>>(
         .syntax(syntax::Config::new().utf8(false))
         .configure(nfa_config(limits))
         .build_many(patterns)
-        .map_err(|e| match e.size_limit() {
-            Some(limit) => regex::Error::CompiledTooBig(limit),
-            None => regex::Error::Syntax(e.to_string()),
-        })?;
+        .map_err(nfa_error)?;
     let dfa = lazy::Builder::new()
         .configure(
             lazy::Config::new()
