@@ -294,32 +294,46 @@ impl Builder {
 /// with an unbounded repetition (`[^.!?]*…`, `(\S+ )+…`) and does not end with one. Searched
 /// forwards, such a pattern keeps a line's search going for as long as the run could; the
 /// two photo-credit rules alone doubled the time of the trigger set over all the others.
+///
+/// Decided on the syntax tree as written (no Unicode tables are built for it: the set of
+/// the other patterns waits for this), and only ever a question of speed: both directions
+/// find the same lines.
 fn from_end(pattern: &str) -> bool {
-    use regex_syntax::hir::{Hir, HirKind};
-    fn ends(h: &Hir, first: bool) -> Option<&Hir> {
-        match h.kind() {
-            HirKind::Capture(c) => ends(&c.sub, first),
-            HirKind::Concat(xs) => {
-                let x = if first { xs.first() } else { xs.last() }?;
+    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+    fn ends(a: &Ast, first: bool) -> Option<&Ast> {
+        match a {
+            Ast::Group(g) => ends(&g.ast, first),
+            Ast::Concat(c) => {
+                // Flags (`(?i)`) and empty pieces match nothing themselves.
+                let mut items = c
+                    .asts
+                    .iter()
+                    .filter(|x| !matches!(x, Ast::Flags(_) | Ast::Empty(_)));
+                let x = if first {
+                    items.next()
+                } else {
+                    items.next_back()
+                }?;
                 ends(x, first)
             }
-            _ => Some(h),
+            _ => Some(a),
         }
     }
-    let run = |h: Option<&Hir>| {
-        h.is_some_and(|h| match h.kind() {
-            HirKind::Repetition(r) => r.max.is_none(),
+    let run = |a: Option<&Ast>| {
+        a.is_some_and(|a| match a {
+            Ast::Repetition(r) => matches!(
+                r.op.kind,
+                RepetitionKind::ZeroOrMore
+                    | RepetitionKind::OneOrMore
+                    | RepetitionKind::Range(RepetitionRange::AtLeast(_))
+            ),
             _ => false,
         })
     };
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(pattern)
-    else {
+    let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(pattern) else {
         return false;
     };
-    run(ends(&hir, true)) && !run(ends(&hir, false))
+    run(ends(&ast, true)) && !run(ends(&ast, false))
 }
 
 fn combined_error(e: regex::Error) -> LoadError {
@@ -629,6 +643,11 @@ mod tests {
         assert!(!from_end(r"(\w{1,4} )?Photo"));
         assert!(!from_end(r"Photo"));
         assert!(!from_end(r"("));
+        // Flags are not a first piece; bounded runs are not runs.
+        assert!(from_end(r"(?i)[^.!?]*photo"));
+        assert!(from_end(r"(?:(?i)\w{2,}) credit"));
+        assert!(!from_end(r"\w{2,5} credit"));
+        assert!(!from_end(r"(?i)photo.*"));
     }
 
     /// Whatever the direction, a trigger matches the lines the plain regex matches.
