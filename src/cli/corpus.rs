@@ -106,8 +106,7 @@ pub fn pages(
         Unit::Piece(Piece::Page(p)) => {
             let page = Page::new(&p.bytes);
             let outcome = rules.apply(&page, args.url.as_deref());
-            let mut cleaned = pool.take();
-            cleaned.reserve(p.bytes.len());
+            let mut cleaned = pool.take(p.bytes.len());
             outcome.render_into(&page, &mut cleaned);
             if p.open_end && !page.is_empty() && outcome.is_kept(page.len() - 1) {
                 // The piece ends inside a line: the newline render added is not there.
@@ -300,14 +299,17 @@ enum Item {
 fn records<'a>(mut reader: impl BufRead + 'a, pool: &'a Pool) -> impl Iterator<Item = Item> + 'a {
     let mut line_no = 0usize;
     let mut done = false;
+    // Records of a corpus are of a size: a buffer of the last one's.
+    let mut size_hint = 0;
     std::iter::from_fn(move || loop {
         if done {
             return None;
         }
-        let mut buf = pool.take();
+        let mut buf = pool.take(size_hint);
         match reader.read_until(b'\n', &mut buf) {
             Ok(0) => return None,
-            Ok(_) => {
+            Ok(n) => {
+                size_hint = n;
                 line_no += 1;
                 while matches!(buf.last(), Some(b'\n' | b'\r')) {
                     buf.pop();
@@ -375,7 +377,13 @@ fn jsonl_one(
     let work = |item: Item| match item {
         Item::Record(n, line) => {
             let mut stats = want_stats.then(|| Stats::new(rules));
-            let r = clean_record(rules, &fields, &line, stats.as_mut(), pool.take());
+            let r = clean_record(
+                rules,
+                &fields,
+                &line,
+                stats.as_mut(),
+                pool.take(line.len() + 64),
+            );
             let read = line.len() + 1;
             pool.give(line);
             Ok((n, read, r.map(|o| (o, stats))))

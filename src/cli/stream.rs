@@ -153,10 +153,6 @@ impl<'a, R: BufRead> Pieces<'a, R> {
         self
     }
 
-    fn fresh(&self) -> Vec<u8> {
-        self.pool.map_or_else(Vec::new, Pool::take)
-    }
-
     fn push_page(&mut self, piece: PagePiece) {
         self.yielded = true;
         self.queue.push_back(Ok(Piece::Page(piece)));
@@ -165,8 +161,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
     /// The page ends here (a separator, or the end of input with `eof`).
     fn end_page(&mut self, eof: bool) {
         if !self.page.is_empty() || (eof && self.empty_page && !self.yielded) {
-            let fresh = self.fresh();
-            let bytes = std::mem::replace(&mut self.page, fresh);
+            let bytes = std::mem::take(&mut self.page);
             let cont = self.cont;
             self.push_page(PagePiece {
                 bytes,
@@ -190,8 +185,8 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             _ => (len, None),
         };
         let open_end = at > self.line_start;
-        let mut rest = self.fresh();
-        rest.extend_from_slice(&self.page[at..]);
+        let mut rest = Vec::new();
+        append(&mut rest, self.cap, self.pool, &self.page[at..]);
         self.page.truncate(at);
         let bytes = std::mem::replace(&mut self.page, rest);
         let cont = self.cont;
@@ -264,13 +259,13 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 // A line begun in an earlier read (or piece): finish it first.
                 match memchr::memchr(b'\n', avail) {
                     Some(i) => {
-                        append(&mut self.page, self.cap, &avail[..=i]);
+                        append(&mut self.page, self.cap, self.pool, &avail[..=i]);
                         self.reader.consume(i + 1);
                         self.end_line();
                     }
                     None => {
                         let n = avail.len();
-                        append(&mut self.page, self.cap, avail);
+                        append(&mut self.page, self.cap, self.pool, avail);
                         self.reader.consume(n);
                     }
                 }
@@ -293,7 +288,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 }
                 whole = nl + 1;
             }
-            append(&mut self.page, self.cap, &avail[..whole]);
+            append(&mut self.page, self.cap, self.pool, &avail[..whole]);
             self.line_start = self.page.len();
             match sep_end {
                 Some(end) => {
@@ -304,7 +299,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 None => {
                     // What follows the last newline starts a line.
                     let n = avail.len();
-                    append(&mut self.page, self.cap, &avail[whole..]);
+                    append(&mut self.page, self.cap, self.pool, &avail[whole..]);
                     self.reader.consume(n);
                 }
             }
@@ -312,14 +307,17 @@ impl<'a, R: BufRead> Pieces<'a, R> {
     }
 }
 
-/// Append `data` to `page`, growing it no further than `cap` needs.
-fn append(page: &mut Vec<u8>, cap: usize, data: &[u8]) {
+/// Append `data` to `page`, growing it no further than `cap` needs. A page's first buffer
+/// comes from `pool` when there is one, sized for what is appended first (a page read in
+/// one go gets its size, rounded up to a power of two; a stream of tiny pages must not
+/// hold a large buffer each); one that grows over several reads doubles.
+fn append(page: &mut Vec<u8>, cap: usize, pool: Option<&Pool>, data: &[u8]) {
     let need = page.len() + data.len();
     if need > page.capacity() {
-        let want = (page.capacity() * 2)
-            .max(need)
-            .max(8 << 10)
-            .min(cap.max(need));
+        let want = (page.capacity() * 2).max(need).min(cap.max(need));
+        if let (0, Some(pool)) = (page.capacity(), pool) {
+            *page = pool.take(want);
+        }
         page.reserve_exact(want - page.len());
     }
     page.extend_from_slice(data);
