@@ -299,13 +299,15 @@ enum Item {
 fn records<'a>(mut reader: impl BufRead + 'a, pool: &'a Pool) -> impl Iterator<Item = Item> + 'a {
     let mut line_no = 0usize;
     let mut done = false;
-    // Records of a corpus are of a size: a buffer of the last one's.
+    // Records of a corpus are of a size: a buffer of twice the last one's, so that
+    // `read_until` seldom grows it (growing frees the pooled buffer here, maybe on another
+    // thread than the one that allocated it; at most `4 * jobs` records are in flight).
     let mut size_hint = 0;
     std::iter::from_fn(move || loop {
         if done {
             return None;
         }
-        let mut buf = pool.take(size_hint);
+        let mut buf = pool.take(2 * size_hint);
         match reader.read_until(b'\n', &mut buf) {
             Ok(0) => return None,
             Ok(n) => {
