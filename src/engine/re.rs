@@ -194,15 +194,19 @@ pub(crate) fn build<S: AsRef<str>>(
 /// Whether `pattern` compiles within `limits.size`, as its forward automaton (the larger of
 /// the two a `meta` regex builds, with capture groups) and without building the rest.
 pub(crate) fn check_size(pattern: &str, limits: Limits) -> Result<(), regex::Error> {
+    let config = nfa_config(limits).which_captures(thompson::WhichCaptures::All);
+    compile_nfa(&[pattern], config).map(drop)
+}
+
+/// Compile `patterns` into one automaton, with the syntax of [`build`].
+fn compile_nfa<S: AsRef<str>>(
+    patterns: &[S],
+    config: thompson::Config,
+) -> Result<thompson::NFA, regex::Error> {
     thompson::Compiler::new()
         .syntax(syntax::Config::new().utf8(false))
-        .configure(
-            thompson::Config::new()
-                .utf8(false)
-                .nfa_size_limit(Some(limits.size)),
-        )
-        .build(pattern)
-        .map(drop)
+        .configure(config)
+        .build_many(patterns)
         .map_err(nfa_error)
 }
 
@@ -227,11 +231,7 @@ pub(crate) fn build_set<S: AsRef<str>>(
     patterns: &[S],
     limits: Limits,
 ) -> Result<SetParts, regex::Error> {
-    let nfa = thompson::Compiler::new()
-        .syntax(syntax::Config::new().utf8(false))
-        .configure(nfa_config(limits))
-        .build_many(patterns)
-        .map_err(nfa_error)?;
+    let nfa = compile_nfa(patterns, nfa_config(limits))?;
     let dfa = lazy::Builder::new()
         .configure(
             lazy::Config::new()
