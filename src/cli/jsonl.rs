@@ -151,64 +151,61 @@ pub fn clean_record(
 /// Page text is long with an escape every line or so: this finds the escapes with
 /// `memchr` and copies the runs between them, where serde_json reads byte by byte.
 fn decode_str(raw: &str) -> Option<String> {
-    let b = raw.as_bytes();
-    let body = b.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
-    let mut out = Vec::with_capacity(body.len());
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let b = body.as_bytes();
+    // Four hex digits at `at`.
+    let hex = |at: usize| {
+        b.get(at..at + 4)?
+            .iter()
+            .try_fold(0u32, |v, &c| Some(v << 4 | char::from(c).to_digit(16)?))
+    };
+    let mut out = String::with_capacity(body.len());
     let mut i = 0;
-    while i < body.len() {
-        let run = memchr::memchr2(b'\\', b'"', &body[i..]).map_or(body.len(), |k| i + k);
-        if body[i..run].iter().fold(false, |any, &c| any | (c < 0x20)) {
+    while i < b.len() {
+        let run = memchr::memchr2(b'\\', b'"', &b[i..]).map_or(b.len(), |k| i + k);
+        if b[i..run].iter().fold(false, |any, &c| any | (c < 0x20)) {
             return None;
         }
-        out.extend_from_slice(&body[i..run]);
-        if run == body.len() {
+        // Cut at ASCII bytes: the runs are whole characters, and `out` stays UTF-8
+        // without checking it again.
+        out.push_str(&body[i..run]);
+        if run == b.len() {
             break;
         }
-        if body[run] == b'"' {
+        if b[run] == b'"' {
             return None;
         }
-        let esc = *body.get(run + 1)?;
+        let esc = *b.get(run + 1)?;
         i = run + 2;
         let c = match esc {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            b'/' => b'/',
-            b'b' => 0x08,
-            b'f' => 0x0C,
-            b'n' => b'\n',
-            b'r' => b'\r',
-            b't' => b'\t',
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
             b'u' => {
-                let hex = |at: usize| {
-                    let h = std::str::from_utf8(body.get(at..at + 4)?).ok()?;
-                    u16::from_str_radix(h, 16)
-                        .ok()
-                        .filter(|_| h.bytes().all(|c| c.is_ascii_hexdigit()))
-                };
                 let hi = hex(i)?;
                 i += 4;
-                let ch = match hi {
+                match hi {
                     0xD800..=0xDBFF => {
-                        if body.get(i..i + 2)? != b"\\u" {
+                        if b.get(i..i + 2)? != b"\\u" {
                             return None;
                         }
                         let lo = hex(i + 2).filter(|lo| (0xDC00..=0xDFFF).contains(lo))?;
                         i += 6;
-                        char::from_u32(
-                            0x10000 + ((u32::from(hi) - 0xD800) << 10) + (u32::from(lo) - 0xDC00),
-                        )?
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
                     }
-                    0xDC00..=0xDFFF => return None,
-                    _ => char::from_u32(u32::from(hi))?,
-                };
-                out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
-                continue;
+                    _ => char::from_u32(hi)?, // a lone low surrogate is no char: None
+                }
             }
             _ => return None,
         };
         out.push(c);
     }
-    String::from_utf8(out).ok()
+    Some(out)
 }
 
 /// Append `s` as a JSON string literal, escaped exactly as serde_json escapes it.
@@ -388,6 +385,8 @@ mod tests {
             r#""\x""#,
             r#""\u12""#,
             r#""\u+123""#,
+            "\"\\\u{e9}x\"",
+            "\"\\u12\u{e9}\"",
             "\"a\u{1}b\"",
             r#""a"b""#,
             r#""\"#,
