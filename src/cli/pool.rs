@@ -9,8 +9,8 @@
 //! `mimalloc`, an allocator built for cross-thread frees, gave (223 ms), without it.
 //!
 //! Buffers are kept by size class (powers of two) and handed out for a size, so a buffer
-//! is never more than twice what it was taken for: a stream of tiny pages does not hold a
-//! large buffer each, which the in-flight bound (counted in page bytes) would not see.
+//! is less than four times the size it was taken for: a stream of tiny pages does not hold
+//! a large buffer each, which the in-flight bound (counted in page bytes) would not see.
 
 use std::sync::Mutex;
 
@@ -35,8 +35,8 @@ const MAX_BUFFER: usize = 256 << 10;
 const CLASSES: usize = MAX_BUFFER.trailing_zeros() as usize + 1;
 
 impl Pool {
-    /// An empty buffer with room for at least `size` bytes and at most twice that (a
-    /// power of two): one given back earlier, or a new one.
+    /// An empty buffer with room for at least `size` bytes: one given back earlier, of
+    /// less than twice `size` rounded up to a power of two, or a new one of that power.
     pub fn take(&self, size: usize) -> Vec<u8> {
         let size = size.max(1).next_power_of_two();
         let class = size.trailing_zeros() as usize;
