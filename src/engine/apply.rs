@@ -323,36 +323,63 @@ fn repeat(
 /// How much a line says for being part of the article: a prose line (long, or
 /// sentence-like and not short) scores its length in points; list shapes, prompts, lines
 /// an earlier rule removed and any other short line cost points; blank lines are neutral.
-fn region_score(
+///
+/// Scores lines `from..to` onto `scores` (which holds the lines before `from`). The prompt
+/// (`chrome`) search reads the whole of every line that gets that far, so it is asked of
+/// the chunk's lines at once (see [`ManyRe`](super::re::ManyRe)).
+fn region_scores(
     sc: &mut Scratch,
     page: &Page<'_>,
     fate: &[Fate],
-    i: usize,
+    (from, to): (usize, usize),
     p: &RegionParams,
-) -> f64 {
-    let t = page.trimmed(i);
-    if t.is_empty() {
-        return 0.0;
+    scores: &mut Vec<f64>,
+) {
+    // Lines still to be asked about prompts (and their indexes), and the answers.
+    let (mut ask, mut asked): (Vec<&[u8]>, Vec<usize>) = (Vec::new(), Vec::new());
+    let mut prompt: Vec<bool> = Vec::new();
+    for (i, f) in fate.iter().enumerate().take(to).skip(from) {
+        let t = page.trimmed(i);
+        scores.push(if t.is_empty() {
+            0.0
+        } else if matches!(f, Fate::Removed(_)) {
+            -p.removed_penalty
+        } else if
+        // A line that is one text printed twice ("Shy owlShy owl": an image's title and
+        // alt text run together) is a widget, like the list shapes.
+        (t.len() >= 8 && t.len() % 2 == 0 && t[..t.len() / 2] == t[t.len() / 2..])
+            || p.list.as_ref().is_some_and(|re| re.is_match(sc, t))
+        {
+            -p.list_penalty
+        } else {
+            ask.push(t);
+            asked.push(i);
+            0.0 // for now
+        });
     }
-    if matches!(fate[i], Fate::Removed(_)) {
-        return -p.removed_penalty;
+    if ask.is_empty() {
+        return;
     }
-    // A line that is one text printed twice ("Shy owlShy owl": an image's title and alt
-    // text run together) is a widget, like the list shapes.
-    let doubled = t.len() >= 8 && t.len() % 2 == 0 && t[..t.len() / 2] == t[t.len() / 2..];
-    if doubled || p.list.as_ref().is_some_and(|re| re.is_match(sc, t)) {
-        return -p.list_penalty;
+    match &p.chrome {
+        Some(chrome) => chrome.is_match_each(sc, &ask, &mut prompt),
+        None => prompt.resize(ask.len(), false),
     }
-    if p.chrome.as_ref().is_some_and(|re| re.is_match(sc, t)) {
-        return -p.chrome_penalty;
-    }
-    let chars = chars(t);
-    if chars >= p.long_chars || (chars >= p.prose_chars && p.prose.is_match(sc, t)) {
-        chars as f64 / p.chars_per_point
-    } else {
-        -p.short_penalty
+    for ((t, i), is_prompt) in ask.into_iter().zip(asked).zip(prompt) {
+        let chars = chars(t);
+        let score = if is_prompt {
+            -p.chrome_penalty
+        } else if chars >= p.long_chars || (chars >= p.prose_chars && p.prose.is_match(sc, t)) {
+            chars as f64 / p.chars_per_point
+        } else {
+            -p.short_penalty
+        };
+        scores[i] = score;
     }
 }
+
+/// How many lines [`region_scores`] scores at a time: enough to keep the prompt search's
+/// lanes full, few enough that little is scored past a `stop` line.
+const SCORE_CHUNK: usize = 64;
 
 /// Characters, not bytes: UTF-8 continuation bytes do not count.
 fn chars(t: &[u8]) -> usize {
@@ -381,6 +408,16 @@ fn region(
     // Scores of the lines scanned, kept for the min-run pass.
     let mut scores = Vec::with_capacity(limit);
     for i in 0..limit {
+        if i == scores.len() {
+            region_scores(
+                sc,
+                page,
+                fate,
+                (i, limit.min(i + SCORE_CHUNK)),
+                p,
+                &mut scores,
+            );
+        }
         // A stop line counts even when an earlier rule removed it.
         if best >= p.stop_after
             && !page.is_blank(i)
@@ -394,8 +431,7 @@ fn region(
             cur = 0.0;
             start = i;
         }
-        let score = region_score(sc, page, fate, i, p);
-        scores.push(score);
+        let score = scores[i];
         cur += score;
         if cur > best {
             (best, from, to) = (cur, start, i + 1);

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use regex::bytes::{Regex, RegexBuilder};
 use regex_automata::meta;
 
-use super::re::{self, Limits, Re, Registry, RevRe, Scratch, SetParts, SetRe};
+use super::re::{self, Limits, ManyRe, Re, Registry, RevRe, Scratch, SetParts, SetRe};
 use super::{BlockParams, RegionParams, RepeatParams, RuleInfo, RuleSet, Site, Step};
 use crate::rules::{
     check_unique_ids, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, RuleSpec,
@@ -509,7 +509,7 @@ fn compile_with(
             KindSpec::Region(p) => Step::Region(RegionParams {
                 prose: span_regex(&mut reg, &p.prose, id)?.expect("checked by the loader"),
                 list: line_regex(&mut reg, &p.list, id)?,
-                chrome: span_regex(&mut reg, &p.chrome, id)?,
+                chrome: many_regex(&mut reg, &p.chrome, id)?,
                 stop: line_regex(&mut reg, &p.stop, id)?,
                 prose_chars: p.prose_chars,
                 long_chars: p.long_chars,
@@ -597,6 +597,34 @@ fn combined(
     a: Anchor,
     rule: Option<&str>,
 ) -> Result<Option<Re>, LoadError> {
+    let Some(src) = combined_source(ps, a, rule)? else {
+        return Ok(None);
+    };
+    reg.build(&[src], false, COMBINED)
+        .map(Some)
+        .map_err(combined_error)
+}
+
+/// Span patterns asked of many lines at once (see [`ManyRe`]).
+fn many_regex(
+    reg: &mut Registry,
+    ps: &[PatternSpec],
+    rule: Option<&str>,
+) -> Result<Option<ManyRe>, LoadError> {
+    let Some(src) = combined_source(ps, Anchor::Span, rule)? else {
+        return Ok(None);
+    };
+    reg.build_many(&src, COMBINED)
+        .map(Some)
+        .map_err(combined_error)
+}
+
+/// The source of `ps` as one pattern (`None` when empty), each checked alone first.
+fn combined_source(
+    ps: &[PatternSpec],
+    a: Anchor,
+    rule: Option<&str>,
+) -> Result<Option<String>, LoadError> {
     if ps.is_empty() {
         return Ok(None);
     }
@@ -604,9 +632,7 @@ fn combined(
         check_one(p, a, rule)?;
     }
     let alts: Vec<String> = ps.iter().map(|p| format!("(?:{})", p.text)).collect();
-    reg.build(&[source(&alts.join("|"), a)], false, COMBINED)
-        .map(Some)
-        .map_err(combined_error)
+    Ok(Some(source(&alts.join("|"), a)))
 }
 
 /// Compile a page-separator regex (`--split`): searched in each line without its line

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use outcome::Fate;
-use re::{Re, Registry, Scratch};
+use re::{ManyRe, Re, Registry, Scratch};
 
 pub use compile::REGEX_SIZE_LIMIT;
 pub use outcome::{Backoff, BackoffLevel, Cause, Edit, Outcome, Removal};
@@ -116,7 +116,7 @@ pub(crate) struct RepeatParams {
 pub(crate) struct RegionParams {
     pub(crate) prose: Re,
     pub(crate) list: Option<Re>,
-    pub(crate) chrome: Option<Re>,
+    pub(crate) chrome: Option<ManyRe>,
     pub(crate) stop: Option<Re>,
     pub(crate) prose_chars: usize,
     pub(crate) long_chars: usize,

@@ -14,8 +14,11 @@ use regex_automata::meta::{self, BuildError};
 use regex_automata::nfa::thompson;
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::util::iter::Searcher;
-use regex_automata::util::syntax;
+use regex_automata::util::{start, syntax};
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::{
+    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Literal, Look, Repetition,
+};
 
 /// One compiled regex (or set of regexes), and the slot of its cache in a [`Scratch`].
 #[derive(Debug, Clone)]
@@ -39,15 +42,47 @@ pub(crate) struct RevRe {
 /// `meta` regex would. A `meta` regex also compiles the reverse automaton, which only says
 /// where a match starts: a set never asks that, and it was half the set's build time at
 /// start-up.
+///
+/// Whether any pattern matches is asked first of a second lazy DFA, for text of ASCII bytes
+/// only (see [`ascii_only`]). Without the UTF-8 automata of the Unicode classes (`\p{Lu}`,
+/// `\w`), its states are a fraction of the size and fewer: on the benchmark corpus the
+/// full DFA's states filled 2 MB of cache and each byte cost a cache miss.
 #[derive(Debug, Clone)]
 pub(crate) struct SetRe {
-    dfa: Option<lazy::DFA>,
-    vm: PikeVM,
+    parts: SetParts,
     slot: usize,
 }
 
 /// A [`SetRe`] built and not yet given its cache slot.
-pub(crate) type SetParts = (Option<lazy::DFA>, PikeVM);
+#[derive(Debug, Clone)]
+pub(crate) struct SetParts {
+    dfa: Option<lazy::DFA>,
+    ascii: Option<lazy::DFA>,
+    vm: PikeVM,
+}
+
+/// A [`SetRe`]'s caches.
+#[derive(Debug)]
+struct SetCaches {
+    dfa: Option<lazy::Cache>,
+    ascii: Option<lazy::Cache>,
+    vm: pikevm::Cache,
+    which: PatternSet,
+}
+
+/// A regex asked of many lines at once, whether it matches somewhere in each (the region's
+/// `chrome` prompts, over every line of a generic page). A lazy DFA search waits on the load
+/// of each transition before it can take the next; stepping [`LANES`] lines together keeps
+/// that many independent loads in flight. Where the DFA gives up, [`Re`] answers instead.
+#[derive(Debug, Clone)]
+pub(crate) struct ManyRe {
+    re: Re,
+    dfa: Option<Box<lazy::DFA>>,
+    slot: usize,
+}
+
+/// How many lines a [`ManyRe`] steps together.
+const LANES: usize = 2;
 
 /// Search caches for every regex of one rule set. Not shared between threads.
 #[derive(Debug)]
@@ -56,7 +91,8 @@ pub(crate) struct Scratch {
     pub(crate) owner: u64,
     caches: Vec<meta::Cache>,
     rev_caches: Vec<lazy::Cache>,
-    set_caches: Vec<(Option<lazy::Cache>, pikevm::Cache, PatternSet)>,
+    set_caches: Vec<SetCaches>,
+    many_caches: Vec<lazy::Cache>,
     /// Which patterns of a set matched (used by set regexes only).
     sets: Vec<PatternSet>,
     /// A buffer for the callers of [`Re::which`].
@@ -69,6 +105,7 @@ pub(crate) struct Registry {
     all: Vec<meta::Regex>,
     rev: Vec<lazy::DFA>,
     sets: Vec<SetParts>,
+    many: Vec<lazy::DFA>,
 }
 
 /// How to build a regex.
@@ -102,13 +139,48 @@ impl Registry {
     }
 
     /// Give a set its cache slot.
-    pub(crate) fn register_set(&mut self, (dfa, vm): SetParts) -> SetRe {
-        self.sets.push((dfa.clone(), vm.clone()));
+    pub(crate) fn register_set(&mut self, parts: SetParts) -> SetRe {
+        self.sets.push(parts.clone());
         SetRe {
-            dfa,
-            vm,
+            parts,
             slot: self.sets.len() - 1,
         }
+    }
+
+    /// Compile `pattern` to be asked of many lines at once (see [`ManyRe`]).
+    pub(crate) fn build_many(
+        &mut self,
+        pattern: &str,
+        limits: Limits,
+    ) -> Result<ManyRe, regex::Error> {
+        let re = self.build(&[pattern], false, limits)?;
+        let dfa = compile_nfa(&[pattern], nfa_config(limits))
+            .ok()
+            .and_then(|nfa| {
+                lazy::Builder::new()
+                    .configure(
+                        lazy::Config::new()
+                            .unicode_word_boundary(true)
+                            .cache_capacity(limits.cache)
+                            // Give up rather than thrash; `Re` answers then.
+                            .minimum_cache_clear_count(Some(3))
+                            .minimum_bytes_per_state(Some(10)),
+                    )
+                    .build_from_nfa(nfa)
+                    .ok()
+            });
+        let slot = match &dfa {
+            Some(d) => {
+                self.many.push(d.clone());
+                self.many.len() - 1
+            }
+            None => usize::MAX,
+        };
+        Ok(ManyRe {
+            re,
+            dfa: dfa.map(Box::new),
+            slot,
+        })
     }
 
     /// Compile whole-line `patterns` (anchored at both ends) to be searched backwards.
@@ -145,16 +217,15 @@ impl Registry {
             owner,
             caches: self.all.iter().map(meta::Regex::create_cache).collect(),
             rev_caches: self.rev.iter().map(lazy::Cache::new).collect(),
+            many_caches: self.many.iter().map(lazy::Cache::new).collect(),
             set_caches: self
                 .sets
                 .iter()
-                .map(|(dfa, vm)| {
-                    let patterns = vm.get_nfa().pattern_len();
-                    (
-                        dfa.as_ref().map(lazy::Cache::new),
-                        vm.create_cache(),
-                        PatternSet::new(patterns),
-                    )
+                .map(|p| SetCaches {
+                    dfa: p.dfa.as_ref().map(lazy::Cache::new),
+                    ascii: p.ascii.as_ref().map(lazy::Cache::new),
+                    vm: p.vm.create_cache(),
+                    which: PatternSet::new(p.vm.get_nfa().pattern_len()),
                 })
                 .collect(),
             sets: self
@@ -226,29 +297,96 @@ fn nfa_config(limits: Limits) -> thompson::Config {
 }
 
 /// Compile `patterns`, each anchored at the start (`^…`), into the parts of a [`SetRe`],
-/// with the syntax of [`build`] and the lazy DFA configured as `meta` configures it.
+/// with the syntax of [`build`] and the lazy DFAs configured as `meta` configures its own.
 pub(crate) fn build_set<S: AsRef<str>>(
     patterns: &[S],
     limits: Limits,
 ) -> Result<SetParts, regex::Error> {
-    let nfa = compile_nfa(patterns, nfa_config(limits))?;
+    let hirs = syntax::parse_many_with(patterns, &syntax::Config::new().utf8(false))
+        .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+    let compile = |hirs: &[Hir]| {
+        thompson::Compiler::new()
+            .configure(nfa_config(limits))
+            .build_many_from_hir(hirs)
+            .map_err(nfa_error)
+    };
+    let dfa_config = || {
+        lazy::Config::new()
+            .match_kind(MatchKind::All)
+            .cache_capacity(limits.cache)
+            .minimum_cache_clear_count(Some(3))
+            .minimum_bytes_per_state(Some(10))
+    };
+    let nfa = compile(&hirs)?;
+    // Only a cache capacity too small for a few states fails to build a DFA: the PikeVM
+    // alone then.
     let dfa = lazy::Builder::new()
-        .configure(
-            lazy::Config::new()
-                .match_kind(MatchKind::All)
-                .unicode_word_boundary(true)
-                .cache_capacity(limits.cache)
-                .minimum_cache_clear_count(Some(3))
-                .minimum_bytes_per_state(Some(10)),
-        )
+        .configure(dfa_config().unicode_word_boundary(true))
         .build_from_nfa(nfa.clone())
-        // Only a cache capacity too small for a few states fails here: the PikeVM alone.
+        .ok();
+    let ascii: Vec<Hir> = hirs.iter().map(ascii_only).collect();
+    let ascii = lazy::Builder::new()
+        .configure((0x80..=0xFF).fold(dfa_config(), |c, b| c.quit(b, true)))
+        .build_from_nfa(compile(&ascii)?)
         .ok();
     let vm = pikevm::Builder::new()
         .configure(pikevm::Config::new().match_kind(MatchKind::All))
         .build_from_nfa(nfa)
         .map_err(|e| regex::Error::Syntax(e.to_string()))?;
-    Ok((dfa, vm))
+    Ok(SetParts { dfa, ascii, vm })
+}
+
+/// `h` for text of ASCII bytes only, searched with every non-ASCII byte as a quit byte:
+/// where its automaton decides (no quit), it decides as `h`'s does. Each non-ASCII byte
+/// `h` can match becomes "any non-ASCII byte", and a Unicode word boundary an ASCII one
+/// (between two ASCII bytes they are the same). Nothing is dropped, so after ASCII text
+/// the automaton is dead exactly when `h`'s is: a pattern that needs a non-ASCII byte later
+/// keeps it alive until that byte, where it quits. The automaton is smaller than `h`'s
+/// because no UTF-8 sequences are spelled out.
+fn ascii_only(h: &Hir) -> Hir {
+    let non_ascii = || ClassBytesRange::new(0x80, 0xFF);
+    match h.kind() {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(Literal(b)) => Hir::concat(
+            b.iter()
+                .map(|&b| match b.is_ascii() {
+                    true => Hir::literal([b]),
+                    false => Hir::class(Class::Bytes(ClassBytes::new([non_ascii()]))),
+                })
+                .collect(),
+        ),
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut ranges: Vec<ClassBytesRange> = c
+                .iter()
+                .filter(|r| r.start().is_ascii())
+                .map(|r| ClassBytesRange::new(r.start() as u8, r.end().min('\x7F') as u8))
+                .collect();
+            if c.iter().any(|r| !r.end().is_ascii()) {
+                ranges.push(non_ascii());
+            }
+            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+        }
+        HirKind::Class(Class::Bytes(_)) => h.clone(),
+        HirKind::Look(l) => Hir::look(match l {
+            Look::WordUnicode => Look::WordAscii,
+            Look::WordUnicodeNegate => Look::WordAsciiNegate,
+            Look::WordStartUnicode => Look::WordStartAscii,
+            Look::WordEndUnicode => Look::WordEndAscii,
+            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+            l => *l,
+        }),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(ascii_only(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(ascii_only(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(v) => Hir::concat(v.iter().map(ascii_only).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.iter().map(ascii_only).collect()),
+    }
 }
 
 /// The error `regex` reports for the same failure.
@@ -307,32 +445,180 @@ impl SetRe {
     #[inline]
     pub(crate) fn is_match(&self, sc: &mut Scratch, line: &[u8]) -> bool {
         let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
-        let (dfa_cache, vm_cache, _) = &mut sc.set_caches[self.slot];
-        if let (Some(dfa), Some(cache)) = (&self.dfa, dfa_cache) {
-            if let Ok(m) = dfa.try_search_fwd(cache, &input) {
-                return m.is_some();
+        let c = &mut sc.set_caches[self.slot];
+        for (dfa, cache) in [
+            (&self.parts.ascii, &mut c.ascii),
+            (&self.parts.dfa, &mut c.dfa),
+        ] {
+            if let (Some(dfa), Some(cache)) = (dfa, cache) {
+                if let Ok(m) = dfa.try_search_fwd(cache, &input) {
+                    return m.is_some();
+                }
             }
         }
-        self.vm.is_match(vm_cache, input)
+        self.parts.vm.is_match(&mut c.vm, input)
     }
 
     /// Push the index of every pattern that matches `line` into `out`, in pattern order.
     pub(crate) fn which(&self, sc: &mut Scratch, line: &[u8], out: &mut Vec<usize>) {
         let input = Input::new(line).anchored(Anchored::Yes);
-        let (dfa_cache, vm_cache, set) = &mut sc.set_caches[self.slot];
-        set.clear();
-        let by_dfa = match (&self.dfa, dfa_cache) {
-            (Some(dfa), Some(cache)) => dfa
-                .try_which_overlapping_matches(cache, &input, set)
-                .is_ok(),
+        let c = &mut sc.set_caches[self.slot];
+        let by_dfa = [
+            (&self.parts.ascii, &mut c.ascii),
+            (&self.parts.dfa, &mut c.dfa),
+        ]
+        .into_iter()
+        .any(|(dfa, cache)| match (dfa, cache) {
+            (Some(dfa), Some(cache)) => {
+                c.which.clear();
+                dfa.try_which_overlapping_matches(cache, &input, &mut c.which)
+                    .is_ok()
+            }
             _ => false,
-        };
+        });
         if !by_dfa {
-            set.clear();
-            self.vm.which_overlapping_matches(vm_cache, &input, set);
+            c.which.clear();
+            self.parts
+                .vm
+                .which_overlapping_matches(&mut c.vm, &input, &mut c.which);
         }
+        let set = &c.which;
         out.extend(set.iter().map(|p| p.as_usize()));
     }
+}
+
+impl ManyRe {
+    /// Whether it matches somewhere in `hay`.
+    #[inline]
+    pub(crate) fn is_match(&self, sc: &mut Scratch, hay: &[u8]) -> bool {
+        self.re.is_match(sc, hay)
+    }
+
+    /// Set `out[k]` to whether it matches somewhere in `lines[k]`, for every `k`.
+    pub(crate) fn is_match_each(&self, sc: &mut Scratch, lines: &[&[u8]], out: &mut Vec<bool>) {
+        if let Some(dfa) = &self.dfa {
+            let cache = &mut sc.many_caches[self.slot];
+            if lanes(dfa, cache, lines, out).is_ok() {
+                return;
+            }
+        }
+        out.clear();
+        out.extend(lines.iter().map(|l| self.re.is_match(sc, l)));
+    }
+}
+
+/// Whether `dfa` (unanchored) matches somewhere in each of `lines`, into `out`: [`LANES`]
+/// lines stepped together, a new line taking a lane as soon as its line is decided (a match
+/// state, a dead state, or the end of the line). `Err` when the DFA gives up: a quit byte
+/// (a Unicode `\b` next to non-ASCII text), or a cache it clears too often for the bytes
+/// it reads. Only the lines decided count as read, so lanes that start their lines again
+/// after each clear cannot go on for ever.
+fn lanes(
+    dfa: &lazy::DFA,
+    cache: &mut lazy::Cache,
+    lines: &[&[u8]],
+    out: &mut Vec<bool>,
+) -> Result<(), ()> {
+    const IDLE: usize = usize::MAX;
+    out.clear();
+    out.resize(lines.len(), false);
+    let config = start::Config::new().anchored(Anchored::No);
+    let mut start = dfa.start_state(cache, &config).map_err(drop)?;
+    if start.is_tagged() {
+        // A start state that is already decided (or special): not worth stepping.
+        return Err(());
+    }
+    let mut clears = cache.clear_count();
+    // Per lane: the line it reads (IDLE for none), the next position, the state.
+    let mut line = [IDLE; LANES];
+    let mut at = [0usize; LANES];
+    let mut sid = [start; LANES];
+    let mut next = 0;
+    for l in &mut line {
+        if next < lines.len() {
+            *l = next;
+            next += 1;
+        }
+    }
+    while line.iter().any(|&l| l != IDLE) {
+        // Fast: step every busy lane while all its transitions are known and plain. A lane
+        // whose next transition is tagged (unknown, match, dead, quit) or whose line has
+        // ended stays where it is, to be settled below.
+        'fast: loop {
+            for k in 0..LANES {
+                if line[k] == IDLE {
+                    continue;
+                }
+                let hay = lines[line[k]];
+                let Some(&b) = hay.get(at[k]) else {
+                    break 'fast;
+                };
+                let s = dfa.next_state_untagged(cache, sid[k], b);
+                if s.is_tagged() {
+                    break 'fast;
+                }
+                sid[k] = s;
+                at[k] += 1;
+            }
+        }
+        // Slow: settle each lane through `next_state` until it is decided or plain again.
+        for k in 0..LANES {
+            if line[k] == IDLE {
+                continue;
+            }
+            let hay = lines[line[k]];
+            let (mut s, mut p) = (sid[k], at[k]);
+            let decided = loop {
+                if s.is_match() {
+                    break Some(true);
+                }
+                if s.is_dead() {
+                    break Some(false);
+                }
+                if s.is_quit() {
+                    return Err(());
+                }
+                let Some(&b) = hay.get(p) else {
+                    let eoi = dfa.next_eoi_state(cache, s).map_err(drop)?;
+                    if eoi.is_quit() {
+                        return Err(());
+                    }
+                    break Some(eoi.is_match());
+                };
+                s = dfa.next_state(cache, s, b).map_err(drop)?;
+                p += 1;
+                if cache.clear_count() != clears {
+                    break None;
+                }
+                if !s.is_tagged() {
+                    break None;
+                }
+            };
+            if cache.clear_count() != clears {
+                // Every state ID from before the clear is void: start the busy lines again.
+                clears = cache.clear_count();
+                start = dfa.start_state(cache, &config).map_err(drop)?;
+                if start.is_tagged() {
+                    return Err(());
+                }
+                at = [0; LANES];
+                sid = [start; LANES];
+                break;
+            }
+            (sid[k], at[k]) = (s, p);
+            if let Some(m) = decided {
+                out[line[k]] = m;
+                cache.search_start(0);
+                cache.search_finish(p);
+                (line[k], at[k], sid[k]) = (IDLE, 0, start);
+                if next < lines.len() {
+                    line[k] = next;
+                    next += 1;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 impl RevRe {
@@ -380,7 +666,7 @@ mod tests {
         for cache in [LIMITS.cache, 1] {
             let mut reg = Registry::default();
             let set = reg.register_set(build_set(&patterns, Limits { cache, ..LIMITS }).unwrap());
-            assert_eq!(set.dfa.is_some(), cache > 1);
+            assert_eq!(set.parts.dfa.is_some(), cache > 1);
             let mut sc = reg.scratch(1);
             for line in lines {
                 let want: Vec<usize> = theirs.matches(line).into_iter().collect();
@@ -388,6 +674,196 @@ mod tests {
                 set.which(&mut sc, line, &mut got);
                 assert_eq!(got, want, "{:?}", String::from_utf8_lossy(line));
                 assert_eq!(set.is_match(&mut sc, line), !want.is_empty());
+            }
+        }
+    }
+
+    /// Trigger-set patterns of every kind the ASCII automaton rewrites: Unicode classes
+    /// (`\p{Lu}`, `\w`, `\s`), a Unicode `\b`, case-insensitive letters with non-ASCII
+    /// case partners (`k` and the Kelvin sign, `s` and the long s), non-ASCII literals and
+    /// class members after ASCII text (which must keep the automaton alive up to them), a
+    /// byte class, and the end of the line.
+    const SET_PATTERNS: [&str; 10] = [
+        r"^(?:(\p{Lu}[\p{L}.'’-]*\s){1,3}(is|was) an? \w+)$",
+        r"^(?:(?i)kiss · \d+)$",
+        r"^(?:x+[ \x{A0}]\d)$",
+        r"^(?:(?i)kiss\b.*)$",
+        r"^(?:\w+ said\b.*)$",
+        r"^(?:[^.!?]{1,10})$",
+        r"^(?:(©|\(c\)) ?\d{4}.*)$",
+        r"^(?:(?i)photo ?(by|:) (?-u:[^.\n]){1,12})$",
+        r"^(?:(?-u:\xFF)x)$",
+        r"^(?:• \S+)$",
+    ];
+
+    fn set_line() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::strategy::Strategy;
+        let pieces: Vec<&[u8]> = vec![
+            b"a",
+            b"K",
+            b"s",
+            b"I",
+            b"Ss",
+            b"kiss",
+            b"KISS",
+            b" ",
+            b"  ",
+            b".",
+            b"-",
+            b"'",
+            b"7",
+            b"2024",
+            b"is",
+            b" was a ",
+            b" said",
+            b"photo",
+            b"Photo by ",
+            b": ",
+            b"(c)",
+            b"x",
+            b"\xFF",
+            b" 1 ",
+            "·".as_bytes(),
+            " · ".as_bytes(),
+            "’".as_bytes(),
+            "é".as_bytes(),
+            "Élan".as_bytes(),
+            "\u{212A}".as_bytes(),
+            "\u{17F}".as_bytes(),
+            "©".as_bytes(),
+            "• ".as_bytes(),
+            "\u{a0}".as_bytes(),
+            "Σ".as_bytes(),
+        ];
+        proptest::collection::vec(proptest::sample::select(pieces), 0..12)
+            .prop_map(|ps| ps.concat())
+    }
+
+    proptest::proptest! {
+        /// The ASCII automaton in front of a set never changes an answer: which patterns
+        /// match, and whether any does, are those of `regex::bytes::RegexSet`. Sets of a
+        /// few patterns too, where no other pattern keeps the automaton going.
+        #[test]
+        fn sets_answer_as_regex_sets_do_on_any_line(
+            line in set_line(),
+            pick in 1u32..(1 << SET_PATTERNS.len()),
+        ) {
+            let patterns: Vec<&str> = (0..SET_PATTERNS.len())
+                .filter(|k| pick & (1 << k) != 0)
+                .map(|k| SET_PATTERNS[k])
+                .collect();
+            let mut reg = Registry::default();
+            let set = reg.register_set(build_set(&patterns, LIMITS).unwrap());
+            let theirs = regex::bytes::RegexSet::new(&patterns).unwrap();
+            let mut sc = reg.scratch(9);
+            let want: Vec<usize> = theirs.matches(&line).into_iter().collect();
+            let mut got = Vec::new();
+            set.which(&mut sc, &line, &mut got);
+            proptest::prop_assert_eq!(&got, &want);
+            proptest::prop_assert_eq!(set.is_match(&mut sc, &line), !want.is_empty());
+        }
+    }
+
+    /// The ASCII automaton decides the lines it can and leaves the others: "Kiss" is decided
+    /// by it; "\u{212A}iss" (a Kelvin sign), "Élan is a x" and lines whose match goes on
+    /// through a non-ASCII byte are not, and all get the full automaton's answer.
+    #[test]
+    fn the_ascii_automaton_quits_where_the_text_is_not_ascii() {
+        let mut reg = Registry::default();
+        let set = reg.register_set(build_set(&SET_PATTERNS, LIMITS).unwrap());
+        let ascii = set.parts.ascii.clone().unwrap();
+        let mut cache = ascii.create_cache();
+        let decided = |cache: &mut lazy::Cache, line: &str| {
+            let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
+            ascii
+                .try_search_fwd(cache, &input)
+                .ok()
+                .map(|m| m.is_some())
+        };
+        assert_eq!(decided(&mut cache, "Kiss"), Some(true));
+        assert_eq!(decided(&mut cache, "Nobody, he said."), Some(false));
+        assert_eq!(decided(&mut cache, "\u{212A}iss"), None);
+        assert_eq!(decided(&mut cache, "Élan is a x"), None);
+        // ASCII text that can only go on to a match through a non-ASCII byte, also where
+        // no other pattern is alive to keep the automaton going.
+        assert_eq!(decided(&mut cache, "KISS · 3"), None);
+        assert_eq!(decided(&mut cache, "xx\u{a0}1"), None);
+        for (pattern, line) in [
+            (SET_PATTERNS[1], "KISS · 3"),
+            (SET_PATTERNS[2], "xx\u{a0}1"),
+        ] {
+            let alone = build_set(&[pattern], LIMITS).unwrap().ascii.unwrap();
+            let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
+            assert!(alone
+                .try_search_fwd(&mut alone.create_cache(), &input)
+                .is_err());
+        }
+        let mut sc = reg.scratch(10);
+        for line in [
+            "Kiss",
+            "\u{212A}iss",
+            "Élan is a x",
+            "KISS · 3",
+            "xx\u{a0}1",
+            "Nobody, he said.",
+        ] {
+            assert_eq!(
+                set.is_match(&mut sc, line.as_bytes()),
+                line != "Nobody, he said."
+            );
+        }
+    }
+
+    /// Lines asked at once get the answers they get one at a time: with lines of every
+    /// length (empty ones too), with a pattern that matches the empty string, where the DFA
+    /// quits (a Unicode `\b` next to non-ASCII text), and with caches small enough to be
+    /// cleared in the middle of the lanes' lines (and given up on).
+    #[test]
+    fn lines_asked_at_once_answer_as_one_at_a_time() {
+        let patterns = [
+            r"(?i)(cookies? (policy|settings)|newsletter|subscribe(?-u:\b)|©|said:$)",
+            r"[a-z]{3}\d|q",
+            r"\bsaid\b",
+            r"x*",
+            r"(?-u:\xFF)z",
+        ];
+        let mut lines: Vec<Vec<u8>> = [
+            "",
+            "Subscribe to our NEWSLETTER",
+            "He said: it was fine",
+            "He said:",
+            "Вона said it",
+            "Вона saidé it",
+            "abc1",
+            "© 2024",
+            "cookie policy",
+            "no match here at all, none",
+        ]
+        .iter()
+        .map(|l| l.as_bytes().to_vec())
+        .collect();
+        lines.push(b"\xFFz\xFE".to_vec());
+        // Lines of many lengths, some with a match at the very end.
+        for n in 0..40 {
+            let mut l: Vec<u8> = (0..n * 7).map(|k| b"abcdefgh ij"[k % 11]).collect();
+            if n % 3 == 0 {
+                l.extend_from_slice(b" subscribe");
+            }
+            lines.push(l);
+        }
+        let refs: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+        for pattern in patterns {
+            let theirs = regex::bytes::Regex::new(pattern).unwrap();
+            let want: Vec<bool> = refs.iter().map(|l| theirs.is_match(l)).collect();
+            for cache in [LIMITS.cache, 20_000, 6_000, 1] {
+                let mut reg = Registry::default();
+                let re = reg.build_many(pattern, Limits { cache, ..LIMITS }).unwrap();
+                let mut sc = reg.scratch(3);
+                for n in [0, 1, 3, refs.len()] {
+                    let mut got = Vec::new();
+                    re.is_match_each(&mut sc, &refs[..n], &mut got);
+                    assert_eq!(got, want[..n], "{pattern} cache {cache}, {n} lines");
+                }
             }
         }
     }
