@@ -81,6 +81,9 @@ pub(crate) struct ManyRe {
     slot: usize,
 }
 
+/// How many bytes of a line [`SetRe::is_match`] looks at to choose its automaton.
+const ASCII_PEEK: usize = 32;
+
 /// How many lines a [`ManyRe`] steps together.
 const LANES: usize = 2;
 
@@ -446,9 +449,12 @@ impl SetRe {
     pub(crate) fn is_match(&self, sc: &mut Scratch, line: &[u8]) -> bool {
         let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
         let c = &mut sc.set_caches[self.slot];
+        // Most lines are decided within their first few bytes: where those are not ASCII,
+        // the ASCII automaton would only quit (a quit is an error value, allocated).
+        let ascii = line[..line.len().min(ASCII_PEEK)].is_ascii();
         for (dfa, cache) in [
-            (&self.parts.ascii, &mut c.ascii),
-            (&self.parts.dfa, &mut c.dfa),
+            (self.parts.ascii.as_ref().filter(|_| ascii), &mut c.ascii),
+            (self.parts.dfa.as_ref(), &mut c.dfa),
         ] {
             if let (Some(dfa), Some(cache)) = (dfa, cache) {
                 if let Ok(m) = dfa.try_search_fwd(cache, &input) {
@@ -463,9 +469,11 @@ impl SetRe {
     pub(crate) fn which(&self, sc: &mut Scratch, line: &[u8], out: &mut Vec<usize>) {
         let input = Input::new(line).anchored(Anchored::Yes);
         let c = &mut sc.set_caches[self.slot];
+        // This search reads to the end of the line (or of the last pattern alive).
+        let ascii = line.is_ascii();
         let by_dfa = [
-            (&self.parts.ascii, &mut c.ascii),
-            (&self.parts.dfa, &mut c.dfa),
+            (self.parts.ascii.as_ref().filter(|_| ascii), &mut c.ascii),
+            (self.parts.dfa.as_ref(), &mut c.dfa),
         ]
         .into_iter()
         .any(|(dfa, cache)| match (dfa, cache) {
