@@ -73,11 +73,12 @@ struct SetCaches {
 /// A regex asked of many lines at once, whether it matches somewhere in each (the region's
 /// `chrome` prompts, over every line of a generic page). A lazy DFA search waits on the load
 /// of each transition before it can take the next; stepping [`LANES`] lines together keeps
-/// that many independent loads in flight. Where the DFA gives up, [`Re`] answers instead.
+/// that many independent loads in flight. One automaton serves a line asked alone too, and
+/// the PikeVM answers where the DFA gives up, as `meta` does.
 #[derive(Debug, Clone)]
 pub(crate) struct ManyRe {
-    re: Re,
     dfa: Option<Box<lazy::DFA>>,
+    vm: PikeVM,
     slot: usize,
 }
 
@@ -95,7 +96,7 @@ pub(crate) struct Scratch {
     caches: Vec<meta::Cache>,
     rev_caches: Vec<lazy::Cache>,
     set_caches: Vec<SetCaches>,
-    many_caches: Vec<lazy::Cache>,
+    many_caches: Vec<(Option<lazy::Cache>, pikevm::Cache)>,
     /// Which patterns of a set matched (used by set regexes only).
     sets: Vec<PatternSet>,
     /// A buffer for the callers of [`Re::which`].
@@ -108,7 +109,7 @@ pub(crate) struct Registry {
     all: Vec<meta::Regex>,
     rev: Vec<lazy::DFA>,
     sets: Vec<SetParts>,
-    many: Vec<lazy::DFA>,
+    many: Vec<(Option<lazy::DFA>, PikeVM)>,
 }
 
 /// How to build a regex.
@@ -156,33 +157,24 @@ impl Registry {
         pattern: &str,
         limits: Limits,
     ) -> Result<ManyRe, regex::Error> {
-        let re = self.build(&[pattern], false, limits)?;
-        let dfa = compile_nfa(&[pattern], nfa_config(limits))
-            .ok()
-            .and_then(|nfa| {
-                lazy::Builder::new()
-                    .configure(
-                        lazy::Config::new()
-                            .unicode_word_boundary(true)
-                            .cache_capacity(limits.cache)
-                            // Give up rather than thrash; `Re` answers then.
-                            .minimum_cache_clear_count(Some(3))
-                            .minimum_bytes_per_state(Some(10)),
-                    )
-                    .build_from_nfa(nfa)
-                    .ok()
-            });
-        let slot = match &dfa {
-            Some(d) => {
-                self.many.push(d.clone());
-                self.many.len() - 1
-            }
-            None => usize::MAX,
-        };
+        let nfa = compile_nfa(&[pattern], nfa_config(limits))?;
+        let dfa = lazy::Builder::new()
+            .configure(
+                lazy::Config::new()
+                    .unicode_word_boundary(true)
+                    .cache_capacity(limits.cache)
+                    // Give up rather than thrash; the PikeVM answers then.
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .ok();
+        let vm = PikeVM::new_from_nfa(nfa).map_err(|e| regex::Error::Syntax(e.to_string()))?;
+        self.many.push((dfa.clone(), vm.clone()));
         Ok(ManyRe {
-            re,
             dfa: dfa.map(Box::new),
-            slot,
+            vm,
+            slot: self.many.len() - 1,
         })
     }
 
@@ -220,7 +212,11 @@ impl Registry {
             owner,
             caches: self.all.iter().map(meta::Regex::create_cache).collect(),
             rev_caches: self.rev.iter().map(lazy::Cache::new).collect(),
-            many_caches: self.many.iter().map(lazy::Cache::new).collect(),
+            many_caches: self
+                .many
+                .iter()
+                .map(|(dfa, vm)| (dfa.as_ref().map(lazy::Cache::new), vm.create_cache()))
+                .collect(),
             set_caches: self
                 .sets
                 .iter()
@@ -499,19 +495,25 @@ impl ManyRe {
     /// Whether it matches somewhere in `hay`.
     #[inline]
     pub(crate) fn is_match(&self, sc: &mut Scratch, hay: &[u8]) -> bool {
-        self.re.is_match(sc, hay)
+        let input = Input::new(hay).earliest(true);
+        let (dfa_cache, vm_cache) = &mut sc.many_caches[self.slot];
+        if let (Some(dfa), Some(cache)) = (&self.dfa, dfa_cache) {
+            if let Ok(m) = dfa.try_search_fwd(cache, &input) {
+                return m.is_some();
+            }
+        }
+        self.vm.is_match(vm_cache, input)
     }
 
     /// Set `out[k]` to whether it matches somewhere in `lines[k]`, for every `k`.
     pub(crate) fn is_match_each(&self, sc: &mut Scratch, lines: &[&[u8]], out: &mut Vec<bool>) {
-        if let Some(dfa) = &self.dfa {
-            let cache = &mut sc.many_caches[self.slot];
+        if let (Some(dfa), (Some(cache), _)) = (&self.dfa, &mut sc.many_caches[self.slot]) {
             if lanes(dfa, cache, lines, out).is_ok() {
                 return;
             }
         }
         out.clear();
-        out.extend(lines.iter().map(|l| self.re.is_match(sc, l)));
+        out.extend(lines.iter().map(|l| self.is_match(sc, l)));
     }
 }
 
