@@ -124,6 +124,34 @@ fn malformed_records_fail_or_are_skipped_and_counted() {
 }
 
 #[test]
+fn a_malformed_record_deep_in_a_batch_stops_or_is_skipped_under_any_jobs() {
+    // 200 records of seed pages span several batches of the -j run; record 121 is broken.
+    let mut lines: Vec<String> = shard(200).lines().map(String::from).collect();
+    lines[120] = "{\"text\":".into();
+    let input = lines.join("\n") + "\n";
+    let one = run(&["--jsonl", "-j", "1"], input.as_bytes());
+    assert_eq!(one.status.code(), Some(2));
+    assert_eq!(text(&one.stdout).lines().count(), 120);
+    let skipped = run(
+        &["--jsonl", "-j", "1", "--on-error", "skip"],
+        input.as_bytes(),
+    );
+    assert_eq!(text(&skipped.stdout).lines().count(), 199);
+    for jobs in ["2", "3"] {
+        let many = run(&["--jsonl", "-j", jobs], input.as_bytes());
+        assert_eq!(many.status.code(), Some(2), "-j {jobs}");
+        assert_eq!(many.stdout, one.stdout, "-j {jobs}");
+        assert_eq!(many.stderr, one.stderr, "-j {jobs}");
+        let many = run(
+            &["--jsonl", "-j", jobs, "--on-error", "skip"],
+            input.as_bytes(),
+        );
+        assert_eq!(many.stdout, skipped.stdout, "-j {jobs}");
+        assert_eq!(many.stderr, skipped.stderr, "-j {jobs}");
+    }
+}
+
+#[test]
 fn jsonl_stats_go_to_stderr() {
     let out = run(
         &["--jsonl", "--stats", "--format", "json"],

@@ -143,6 +143,58 @@ where
     })
 }
 
+/// [`ordered_map`] over items handed to the workers in batches of about `batch` (as
+/// `weight` counts): many small pages or records went one at a time, with a hand-over each
+/// (a lock, a channel, often a thread wake-up). One thread takes them one by one.
+pub fn ordered_map_batched<T, R, E>(
+    jobs: usize,
+    budget: usize,
+    batch: usize,
+    weight: impl Fn(&T) -> usize,
+    items: impl Iterator<Item = T>,
+    work: impl Fn(T) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: Send,
+    R: Send,
+{
+    if jobs <= 1 {
+        return ordered_map(1, budget, weight, items, work, sink);
+    }
+    ordered_map(
+        jobs,
+        budget,
+        |b: &Vec<T>| b.iter().map(&weight).sum(),
+        batches(items, &weight, batch),
+        |b: Vec<T>| b.into_iter().map(&work).collect::<Vec<R>>(),
+        |rs: Vec<R>| rs.into_iter().try_for_each(&mut sink),
+    )
+}
+
+/// Group `items` into batches of about `bytes`, as `weight` counts them. A batch closes
+/// once it weighs `bytes` or more, so it is never empty and never waits for an item past
+/// that weight.
+fn batches<T>(
+    items: impl Iterator<Item = T>,
+    weight: impl Fn(&T) -> usize,
+    bytes: usize,
+) -> impl Iterator<Item = Vec<T>> {
+    let mut items = items.fuse();
+    std::iter::from_fn(move || {
+        let mut batch = Vec::new();
+        let mut total = 0usize;
+        for item in items.by_ref() {
+            total = total.saturating_add(weight(&item));
+            batch.push(item);
+            if total >= bytes {
+                break;
+            }
+        }
+        (!batch.is_empty()).then_some(batch)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,5 +287,19 @@ mod tests {
         );
         assert_eq!(err, Err(10));
         assert!(read < 100, "read {read} items after the error");
+    }
+
+    #[test]
+    fn batches_close_at_their_weight_and_keep_every_item_in_order() {
+        let sizes = [3usize, 4, 1, 10, 2, 2, 2, 0, 7];
+        let got: Vec<Vec<usize>> = batches(sizes.iter().copied(), |&w| w, 5).collect();
+        assert_eq!(
+            got,
+            vec![vec![3, 4], vec![1, 10], vec![2, 2, 2], vec![0, 7]]
+        );
+        assert_eq!(batches(std::iter::empty::<usize>(), |&w| w, 5).count(), 0);
+        // Weightless items are gathered until the input ends.
+        let got: Vec<Vec<u8>> = batches([0u8; 4].into_iter(), |_| 0, 5).collect();
+        assert_eq!(got, vec![vec![0; 4]]);
     }
 }
