@@ -9,6 +9,7 @@ mod apply;
 pub mod compile;
 mod outcome;
 pub mod page;
+mod prefilter;
 mod re;
 mod select;
 
@@ -487,6 +488,22 @@ mod tests {
         let mut n = 0;
         decode_words(bytes, &mut n, &mut false);
         n
+    }
+
+    /// The prompts of the embedded region rule are searched through the literal prefilter:
+    /// rules edited so that it no longer applies would lose it without a word.
+    #[test]
+    fn the_embedded_prompts_get_a_prefilter() {
+        let rules = crate::load(&crate::embedded_sources()).unwrap();
+        let chrome: Vec<bool> = rules
+            .rules
+            .iter()
+            .filter_map(|r| match &r.step {
+                Step::Region(p) => p.chrome.as_ref().map(|c| c.has_prefilter()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(chrome, [true]);
     }
 
     #[test]

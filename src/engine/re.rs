@@ -20,6 +20,8 @@ use regex_syntax::hir::{
     Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Literal, Look, Repetition,
 };
 
+use super::prefilter::Prefilter;
+
 /// One compiled regex (or set of regexes), and the slot of its cache in a [`Scratch`].
 #[derive(Debug, Clone)]
 pub(crate) struct Re {
@@ -77,6 +79,8 @@ struct SetCaches {
 /// the PikeVM answers where the DFA gives up, as `meta` does.
 #[derive(Debug, Clone)]
 pub(crate) struct ManyRe {
+    /// Rules out most ASCII lines before the automaton reads them (see [`Prefilter`]).
+    pre: Option<Prefilter>,
     dfa: Option<Box<lazy::DFA>>,
     vm: PikeVM,
     slot: usize,
@@ -101,6 +105,8 @@ pub(crate) struct Scratch {
     sets: Vec<PatternSet>,
     /// A buffer for the callers of [`Re::which`].
     pub(crate) which: Vec<usize>,
+    /// A line lowercased, for a [`Prefilter`].
+    folded: Vec<u8>,
 }
 
 /// Every regex of a rule set, in slot order.
@@ -157,7 +163,12 @@ impl Registry {
         pattern: &str,
         limits: Limits,
     ) -> Result<ManyRe, regex::Error> {
-        let nfa = compile_nfa(&[pattern], nfa_config(limits))?;
+        let hir = syntax::parse_with(pattern, &syntax::Config::new().utf8(false))
+            .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+        let nfa = thompson::Compiler::new()
+            .configure(nfa_config(limits))
+            .build_from_hir(&hir)
+            .map_err(nfa_error)?;
         let dfa = lazy::Builder::new()
             .configure(
                 lazy::Config::new()
@@ -170,8 +181,10 @@ impl Registry {
             .build_from_nfa(nfa.clone())
             .ok();
         let vm = PikeVM::new_from_nfa(nfa).map_err(|e| regex::Error::Syntax(e.to_string()))?;
+        let pre = Prefilter::new(&hir);
         self.many.push((dfa.clone(), vm.clone()));
         Ok(ManyRe {
+            pre,
             dfa: dfa.map(Box::new),
             vm,
             slot: self.many.len() - 1,
@@ -233,6 +246,7 @@ impl Registry {
                 .map(|r| PatternSet::new(r.pattern_len()))
                 .collect(),
             which: Vec::new(),
+            folded: Vec::new(),
         }
     }
 }
@@ -495,6 +509,22 @@ impl ManyRe {
     /// Whether it matches somewhere in `hay`.
     #[inline]
     pub(crate) fn is_match(&self, sc: &mut Scratch, hay: &[u8]) -> bool {
+        if let Some(pre) = &self.pre {
+            if pre.rules_out(&mut sc.folded, hay) {
+                return false;
+            }
+        }
+        self.search(sc, hay)
+    }
+
+    /// Whether a literal prefilter stands in front of the automaton.
+    #[cfg(test)]
+    pub(crate) fn has_prefilter(&self) -> bool {
+        self.pre.is_some()
+    }
+
+    /// Whether it matches somewhere in `hay`, asking the automaton.
+    fn search(&self, sc: &mut Scratch, hay: &[u8]) -> bool {
         let input = Input::new(hay).earliest(true);
         let (dfa_cache, vm_cache) = &mut sc.many_caches[self.slot];
         if let (Some(dfa), Some(cache)) = (&self.dfa, dfa_cache) {
@@ -507,13 +537,35 @@ impl ManyRe {
 
     /// Set `out[k]` to whether it matches somewhere in `lines[k]`, for every `k`.
     pub(crate) fn is_match_each(&self, sc: &mut Scratch, lines: &[&[u8]], out: &mut Vec<bool>) {
+        let Some(pre) = &self.pre else {
+            return self.search_each(sc, lines, out);
+        };
+        // The lines the prefilter cannot rule out, and where they go in `out`.
+        let (mut rest, mut at): (Vec<&[u8]>, Vec<usize>) = (Vec::new(), Vec::new());
+        for (k, line) in lines.iter().enumerate() {
+            if !pre.rules_out(&mut sc.folded, line) {
+                rest.push(line);
+                at.push(k);
+            }
+        }
+        let mut found = Vec::new();
+        self.search_each(sc, &rest, &mut found);
+        out.clear();
+        out.resize(lines.len(), false);
+        for (k, m) in at.into_iter().zip(found) {
+            out[k] = m;
+        }
+    }
+
+    /// [`ManyRe::is_match_each`], asking the automaton of every line.
+    fn search_each(&self, sc: &mut Scratch, lines: &[&[u8]], out: &mut Vec<bool>) {
         if let (Some(dfa), (Some(cache), _)) = (&self.dfa, &mut sc.many_caches[self.slot]) {
             if lanes(dfa, cache, lines, out).is_ok() {
                 return;
             }
         }
         out.clear();
-        out.extend(lines.iter().map(|l| self.is_match(sc, l)));
+        out.extend(lines.iter().map(|l| self.search(sc, l)));
     }
 }
 
@@ -707,8 +759,7 @@ mod tests {
     ];
 
     fn set_line() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
-        use proptest::strategy::Strategy;
-        let pieces: Vec<&[u8]> = vec![
+        lines_of(vec![
             b"a",
             b"K",
             b"s",
@@ -744,9 +795,7 @@ mod tests {
             "• ".as_bytes(),
             "\u{a0}".as_bytes(),
             "Σ".as_bytes(),
-        ];
-        proptest::collection::vec(proptest::sample::select(pieces), 0..12)
-            .prop_map(|ps| ps.concat())
+        ])
     }
 
     proptest::proptest! {
@@ -822,6 +871,107 @@ mod tests {
                 line != "Nobody, he said."
             );
         }
+    }
+
+    /// Patterns searched with a literal prefilter in front (see [`Prefilter`]): a
+    /// case-insensitive alternation as the region's prompts are, with optional parts,
+    /// small classes, a non-ASCII alternative, long strings cut, and `(?i)s`/`(?i)k`, whose
+    /// classes hold `ſ` and the Kelvin sign; and a case-sensitive one.
+    const PREFILTERED: [&str; 4] = [
+        r"(?i)(cookies? (policy|settings)|(use|accept)( of)?( all)? cookies|newsletter|subscribe(?-u:\b)|log ?in(?-u:\b)|e-?mail:|©|copyright (©|\(c\)|\d{4})|(our|the) privacy (policy|notice)|(?-u:\b)said:$)",
+        r"(?i)ki[sx]s(ing)? me",
+        r"all rights reserved (?i:by the owners of this page)",
+        r"Share ON Facebook",
+    ];
+
+    fn many_line() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        lines_of(vec![
+            b" ",
+            b"a",
+            b"the",
+            b"THE ",
+            b"privacy",
+            b"PRIVACY",
+            b" policy",
+            b" notice",
+            b"cookie",
+            b"Cookies",
+            b" settings",
+            b"use",
+            b" of",
+            b" all",
+            b" accept",
+            b"NewsLetter",
+            b"subscribe",
+            b"SUBSCRIBEd",
+            b"log",
+            b"in",
+            b"Login",
+            b"e-",
+            b"mail",
+            b":",
+            b"said",
+            b"copyright",
+            b"(C)",
+            b"2024",
+            b"kiss",
+            b"KIXS",
+            b"ing",
+            b" me",
+            b"all rights reserved ",
+            b"BY THE OWNERS OF THIS PAGE",
+            b"\xFF",
+            b"Share",
+            b" ON",
+            b" Facebook",
+            b"share on facebook",
+            b"Share ON Facebook",
+            "©".as_bytes(),
+            "é".as_bytes(),
+            "\u{17F}".as_bytes(),
+            "\u{212A}".as_bytes(),
+            "Σ".as_bytes(),
+        ])
+    }
+
+    /// Lines of up to 11 pieces drawn from `pieces`.
+    fn lines_of(pieces: Vec<&'static [u8]>) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::strategy::Strategy;
+        proptest::collection::vec(proptest::sample::select(pieces), 0..12)
+            .prop_map(|ps| ps.concat())
+    }
+
+    proptest::proptest! {
+        /// With the prefilter in front, lines asked one at a time and many at once get the
+        /// answers of `regex::bytes::Regex`.
+        #[test]
+        fn prefiltered_searches_answer_as_regex_does_on_any_line(
+            lines in proptest::collection::vec(many_line(), 1..6),
+            k in 0..PREFILTERED.len(),
+        ) {
+            let mut reg = Registry::default();
+            let re = reg.build_many(PREFILTERED[k], LIMITS).unwrap();
+            let theirs = regex::bytes::Regex::new(PREFILTERED[k]).unwrap();
+            let mut sc = reg.scratch(4);
+            let refs: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+            let want: Vec<bool> = refs.iter().map(|l| theirs.is_match(l)).collect();
+            let mut got = Vec::new();
+            re.is_match_each(&mut sc, &refs, &mut got);
+            proptest::prop_assert_eq!(&got, &want);
+            for (l, w) in refs.iter().zip(&want) {
+                proptest::prop_assert_eq!(re.is_match(&mut sc, l), *w);
+            }
+        }
+    }
+
+    #[test]
+    fn the_prompt_patterns_get_a_prefilter() {
+        for p in PREFILTERED {
+            let re = Registry::default().build_many(p, LIMITS).unwrap();
+            assert!(re.has_prefilter(), "{p}");
+        }
+        let unfiltered = Registry::default().build_many(r"\w+ing", LIMITS).unwrap();
+        assert!(!unfiltered.has_prefilter());
     }
 
     /// Lines asked at once get the answers they get one at a time: with lines of every
