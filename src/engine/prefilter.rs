@@ -13,7 +13,7 @@
 //! region rule and the benchmark corpus, 93% of the lines asked are ASCII and 7% of those
 //! hold a string.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Strings shorter than this make a poor filter (`th`, `co`): no prefilter then.
@@ -46,6 +46,41 @@ impl Prefilter {
         Some(Prefilter { literals })
     }
 
+    /// Set `out[k]` to whether the regex may match somewhere in `lines[k]`, for every `k`.
+    /// `buf` is scratch space.
+    ///
+    /// The ASCII lines are lowercased into one buffer, a `\n` after each, and searched in
+    /// one go: a search per line costs more in setting out than in reading a line of prose.
+    /// A string never holds a `\n`, so it is found within one line (one that does would
+    /// only find more lines).
+    pub(crate) fn maybe_each(&self, buf: &mut Vec<u8>, lines: &[&[u8]], out: &mut Vec<bool>) {
+        out.clear();
+        buf.clear();
+        // Where each ASCII line starts in `buf`, and its index.
+        let mut starts: Vec<(usize, usize)> = Vec::with_capacity(lines.len());
+        for (k, line) in lines.iter().enumerate() {
+            let ascii = line.is_ascii();
+            out.push(!ascii);
+            if ascii {
+                let start = buf.len();
+                starts.push((start, k));
+                buf.extend_from_slice(line);
+                buf[start..].make_ascii_lowercase();
+                buf.push(b'\n');
+            }
+        }
+        let mut at = 0;
+        while let Some(m) = self.literals.find(Input::new(&buf[..]).span(at..buf.len())) {
+            // The line the string starts in; the search goes on from the next line.
+            let line = starts.partition_point(|&(start, _)| start <= m.start()) - 1;
+            out[starts[line].1] = true;
+            match starts.get(line + 1) {
+                Some(&(next, _)) => at = next,
+                None => break,
+            }
+        }
+    }
+
     /// Whether the regex surely does not match somewhere in `line`. `buf` is scratch space
     /// for the lowercased line.
     #[inline]
@@ -54,7 +89,8 @@ impl Prefilter {
             return false;
         }
         buf.clear();
-        buf.extend(line.iter().map(u8::to_ascii_lowercase));
+        buf.extend_from_slice(line);
+        buf.make_ascii_lowercase();
         !self.literals.is_match(&buf[..])
     }
 }

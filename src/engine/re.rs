@@ -541,9 +541,11 @@ impl ManyRe {
             return self.search_each(sc, lines, out);
         };
         // The lines the prefilter cannot rule out, and where they go in `out`.
+        let mut maybe = Vec::new();
+        pre.maybe_each(&mut sc.folded, lines, &mut maybe);
         let (mut rest, mut at): (Vec<&[u8]>, Vec<usize>) = (Vec::new(), Vec::new());
         for (k, line) in lines.iter().enumerate() {
-            if !pre.rules_out(&mut sc.folded, line) {
+            if maybe[k] {
                 rest.push(line);
                 at.push(k);
             }
