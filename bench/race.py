@@ -18,6 +18,11 @@ run's time. --truncate keeps the last output for the run to truncate, as `>` doe
 
     python3 bench/race.py peers [--size 100M] [--runs 9] [--py-runs 3]
     python3 bench/race.py scale [--size 100M] [--runs 11]
+    python3 bench/race.py linear [--size 1G] [--runs 5]
+
+  linear `-j 1` and `-j 2` on 100 MB against the same on --size (1 GB by default): how time
+         grows with input. Also CPU time (user + system), which the kernel's writeback of
+         a large output moves less than wall time.
 """
 import argparse
 import os
@@ -167,9 +172,37 @@ def scale(args, clean, work):
     print(f"JSONL: -j2 is {med['jsonl -j1'] / med['jsonl -j2']:.2f}x -j1")
 
 
+def linear(args, clean, work):
+    small = corpus(work, "100M", "txt")
+    size = args.size if args.size != "100M" else "1G"
+    large = corpus(work, size, "txt")
+    out = lambda n: os.path.join(work, f"linear-{n}")
+    split = ["--split", "^=== page "]
+    cmds = {}
+    for j in ["1", "2"]:
+        cmds[f"100M -j{j}"] = [Proc([clean, *split, "-j", j, small], out(f"s{j}"))]
+        cmds[f"{size} -j{j}"] = [Proc([clean, *split, "-j", j, large], out(f"l{j}"))]
+    race(cmds, 1, args)
+    t = race(cmds, args.runs, args)
+    print(f"100M and {size} of pages; {how(args, args.runs)}")
+    print("| command | wall (s) | CPU (s) | MB/s |")
+    print("|---|---:|---:|---:|")
+    for n, (w, cpu) in t.items():
+        mb = os.path.getsize(small if n.startswith("100M") else large) / 1e6
+        print(f"| {n} | {statistics.median(w):.3f} | {statistics.median(cpu):.3f} | "
+              f"{mb / statistics.median(w):.0f} |")
+    print()
+    ratio = os.path.getsize(large) / os.path.getsize(small)
+    for j in ["1", "2"]:
+        ws, cs = (statistics.median(x) for x in t[f"100M -j{j}"])
+        wl, cl = (statistics.median(x) for x in t[f"{size} -j{j}"])
+        print(f"-j{j}: {size} takes {wl / ws:.1f}x the wall time of 100M "
+              f"({cl / cs:.1f}x the CPU time) for {ratio:.1f}x the bytes")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("mode", choices=["peers", "scale"])
+    ap.add_argument("mode", choices=["peers", "scale", "linear"])
     ap.add_argument("--size", default="100M")
     ap.add_argument("--runs", type=int, default=None, help="rounds (peers 9, scale 11)")
     ap.add_argument("--py-runs", type=int, default=3, help="peers: rounds the Python script runs in")
@@ -178,14 +211,14 @@ def main():
                     help="keep the last output for the run to truncate, as `>` does")
     ap.add_argument("--work", default=os.environ.get("BENCH_DIR", "/tmp/clean-bench"))
     args = ap.parse_args()
-    args.runs = args.runs or (9 if args.mode == "peers" else 11)
+    args.runs = args.runs or {"peers": 9, "scale": 11, "linear": 5}[args.mode]
     for tool in ["rg", "grep"] if args.mode == "peers" else []:
         if not shutil.which(tool):
             sys.exit(f"{tool} not found (apt-get install ripgrep grep)")
     os.makedirs(args.work, exist_ok=True)
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     clean = os.path.join(ROOT, "target", "release", "clean")
-    {"peers": peers, "scale": scale}[args.mode](args, clean, args.work)
+    {"peers": peers, "scale": scale, "linear": linear}[args.mode](args, clean, args.work)
 
 
 if __name__ == "__main__":
