@@ -1,6 +1,6 @@
-//! A literal prefilter for a regex searched somewhere in a line: the strings any match
-//! must start with, lowercased, and a SIMD multi-literal search (Teddy, in `aho-corasick`)
-//! over the lowercased line.
+//! A literal prefilter for a regex searched somewhere in a line: strings one of which every
+//! match holds (pieces of what matches start with, see [`necessary`]), lowercased, and a
+//! SIMD multi-literal search (Teddy, in `aho-corasick`) over the lowercased lines.
 //!
 //! It answers ASCII lines only, and only "no": a line without any of the strings cannot
 //! hold a match. On ASCII text a case-insensitive class (`(?i)k` is `[Kk\u{212A}]`) can
