@@ -540,20 +540,12 @@ impl ManyRe {
         let Some(pre) = &self.pre else {
             return self.search_each(sc, lines, out);
         };
-        // The lines the prefilter cannot rule out, and where they go in `out`.
-        let mut maybe = Vec::new();
-        pre.maybe_each(&mut sc.folded, lines, &mut maybe);
-        let (mut rest, mut at): (Vec<&[u8]>, Vec<usize>) = (Vec::new(), Vec::new());
-        for (k, line) in lines.iter().enumerate() {
-            if maybe[k] {
-                rest.push(line);
-                at.push(k);
-            }
-        }
+        // The lines the prefilter rules out stay `false`; the others ask the automaton.
+        pre.maybe_each(&mut sc.folded, lines, out);
+        let at: Vec<usize> = (0..lines.len()).filter(|&k| out[k]).collect();
+        let rest: Vec<&[u8]> = at.iter().map(|&k| lines[k]).collect();
         let mut found = Vec::new();
         self.search_each(sc, &rest, &mut found);
-        out.clear();
-        out.resize(lines.len(), false);
         for (k, m) in at.into_iter().zip(found) {
             out[k] = m;
         }
