@@ -8,6 +8,7 @@
 //! [`Scratch`] per thread and rule set.
 
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use regex_automata::hybrid::dfa as lazy;
 use regex_automata::meta::{self, BuildError};
@@ -58,17 +59,36 @@ pub(crate) struct SetRe {
 /// A [`SetRe`] built and not yet given its cache slot.
 #[derive(Debug, Clone)]
 pub(crate) struct SetParts {
-    dfa: Option<lazy::DFA>,
     ascii: Option<lazy::DFA>,
+    full: Arc<FullSet>,
+}
+
+/// The automata of a set for any text. The UTF-8 automata of its Unicode classes are most
+/// of a rule set's compile time (10 of the 28 ms `clean` took to start with the default
+/// rules) and most lines never need them, so they are built when first asked for, or ahead
+/// of that on another thread ([`SetParts::build_full`]); whoever asks first builds them,
+/// and any other thread asking meanwhile waits for that build.
+#[derive(Debug)]
+struct FullSet {
+    /// The patterns, parsed.
+    hirs: Vec<Hir>,
+    cache: usize,
+    built: OnceLock<Full>,
+}
+
+#[derive(Debug)]
+struct Full {
+    /// `None` when the cache has no room for a few states: the PikeVM alone then.
+    dfa: Option<lazy::DFA>,
     vm: PikeVM,
 }
 
 /// A [`SetRe`]'s caches.
 #[derive(Debug)]
 struct SetCaches {
-    dfa: Option<lazy::Cache>,
     ascii: Option<lazy::Cache>,
-    vm: pikevm::Cache,
+    /// Those of the full automata, made when they are first used.
+    full: Option<(Option<lazy::Cache>, pikevm::Cache)>,
     which: PatternSet,
 }
 
@@ -234,10 +254,9 @@ impl Registry {
                 .sets
                 .iter()
                 .map(|p| SetCaches {
-                    dfa: p.dfa.as_ref().map(lazy::Cache::new),
                     ascii: p.ascii.as_ref().map(lazy::Cache::new),
-                    vm: p.vm.create_cache(),
-                    which: PatternSet::new(p.vm.get_nfa().pattern_len()),
+                    full: None,
+                    which: PatternSet::new(p.full.hirs.len()),
                 })
                 .collect(),
             sets: self
@@ -317,36 +336,78 @@ pub(crate) fn build_set<S: AsRef<str>>(
 ) -> Result<SetParts, regex::Error> {
     let hirs = syntax::parse_many_with(patterns, &syntax::Config::new().utf8(false))
         .map_err(|e| regex::Error::Syntax(e.to_string()))?;
-    let compile = |hirs: &[Hir]| {
-        thompson::Compiler::new()
-            .configure(nfa_config(limits))
-            .build_many_from_hir(hirs)
-            .map_err(nfa_error)
-    };
-    let dfa_config = || {
-        lazy::Config::new()
-            .match_kind(MatchKind::All)
-            .cache_capacity(limits.cache)
-            .minimum_cache_clear_count(Some(3))
-            .minimum_bytes_per_state(Some(10))
-    };
-    let nfa = compile(&hirs)?;
-    // Only a cache capacity too small for a few states fails to build a DFA: the PikeVM
-    // alone then.
-    let dfa = lazy::Builder::new()
-        .configure(dfa_config().unicode_word_boundary(true))
-        .build_from_nfa(nfa.clone())
-        .ok();
     let ascii: Vec<Hir> = hirs.iter().map(ascii_only).collect();
+    let nfa = thompson::Compiler::new()
+        .configure(nfa_config(limits))
+        .build_many_from_hir(&ascii)
+        .map_err(nfa_error)?;
+    // Only a cache capacity too small for a few states fails to build a DFA: the full
+    // automata alone then.
     let ascii = lazy::Builder::new()
-        .configure((0x80..=0xFF).fold(dfa_config(), |c, b| c.quit(b, true)))
-        .build_from_nfa(compile(&ascii)?)
-        .ok();
-    let vm = pikevm::Builder::new()
-        .configure(pikevm::Config::new().match_kind(MatchKind::All))
+        .configure((0x80..=0xFF).fold(set_dfa_config(limits.cache), |c, b| c.quit(b, true)))
         .build_from_nfa(nfa)
-        .map_err(|e| regex::Error::Syntax(e.to_string()))?;
-    Ok(SetParts { dfa, ascii, vm })
+        .ok();
+    Ok(SetParts {
+        ascii,
+        full: Arc::new(FullSet {
+            hirs,
+            cache: limits.cache,
+            built: OnceLock::new(),
+        }),
+    })
+}
+
+/// The lazy DFAs of a set, configured as `meta` configures its own.
+fn set_dfa_config(cache: usize) -> lazy::Config {
+    lazy::Config::new()
+        .match_kind(MatchKind::All)
+        .cache_capacity(cache)
+        .minimum_cache_clear_count(Some(3))
+        .minimum_bytes_per_state(Some(10))
+}
+
+impl SetParts {
+    /// Build the automata for any text now, unless another thread has (see [`FullSet`]).
+    pub(crate) fn build_full(&self) {
+        self.full.get();
+    }
+}
+
+impl FullSet {
+    fn get(&self) -> &Full {
+        self.built.get_or_init(|| {
+            // Every pattern parsed, and the set's ASCII automaton (the same patterns with
+            // each Unicode class cut to its ASCII part) compiled within the size limit:
+            // nothing is left to fail but the size, which the limits of each pattern alone
+            // bound (see `engine::compile`). So no limit here, where an error could no
+            // longer be reported as a rule error.
+            let nfa = thompson::Compiler::new()
+                .configure(nfa_config(Limits {
+                    size: usize::MAX,
+                    cache: self.cache,
+                }))
+                .build_many_from_hir(&self.hirs)
+                .unwrap_or_else(|e| panic!("the rule set's automaton failed to build: {e}"));
+            let dfa = lazy::Builder::new()
+                .configure(set_dfa_config(self.cache).unicode_word_boundary(true))
+                .build_from_nfa(nfa.clone())
+                .ok();
+            let vm = pikevm::Builder::new()
+                .configure(pikevm::Config::new().match_kind(MatchKind::All))
+                .build_from_nfa(nfa)
+                .unwrap_or_else(|e| panic!("the rule set's PikeVM failed to build: {e}"));
+            Full { dfa, vm }
+        })
+    }
+}
+
+impl Full {
+    fn caches(&self) -> (Option<lazy::Cache>, pikevm::Cache) {
+        (
+            self.dfa.as_ref().map(lazy::Cache::new),
+            self.vm.create_cache(),
+        )
+    }
 }
 
 /// `h` for text of ASCII bytes only, searched with every non-ASCII byte as a quit byte:
@@ -461,47 +522,52 @@ impl SetRe {
         let c = &mut sc.set_caches[self.slot];
         // Most lines are decided within their first few bytes: where those are not ASCII,
         // the ASCII automaton would only quit (a quit is an error value, allocated).
-        let ascii = line[..line.len().min(ASCII_PEEK)].is_ascii();
-        for (dfa, cache) in [
-            (self.parts.ascii.as_ref().filter(|_| ascii), &mut c.ascii),
-            (self.parts.dfa.as_ref(), &mut c.dfa),
-        ] {
-            if let (Some(dfa), Some(cache)) = (dfa, cache) {
+        if line[..line.len().min(ASCII_PEEK)].is_ascii() {
+            if let (Some(dfa), Some(cache)) = (&self.parts.ascii, &mut c.ascii) {
                 if let Ok(m) = dfa.try_search_fwd(cache, &input) {
                     return m.is_some();
                 }
             }
         }
-        self.parts.vm.is_match(&mut c.vm, input)
+        let full = self.parts.full.get();
+        let (dfa_cache, vm_cache) = c.full.get_or_insert_with(|| full.caches());
+        if let (Some(dfa), Some(cache)) = (&full.dfa, dfa_cache) {
+            if let Ok(m) = dfa.try_search_fwd(cache, &input) {
+                return m.is_some();
+            }
+        }
+        full.vm.is_match(vm_cache, input)
     }
 
     /// Push the index of every pattern that matches `line` into `out`, in pattern order.
     pub(crate) fn which(&self, sc: &mut Scratch, line: &[u8], out: &mut Vec<usize>) {
         let input = Input::new(line).anchored(Anchored::Yes);
         let c = &mut sc.set_caches[self.slot];
+        let which = &mut c.which;
+        let mut by_dfa = |dfa: &lazy::DFA, cache: &mut lazy::Cache| {
+            which.clear();
+            dfa.try_which_overlapping_matches(cache, &input, which)
+                .is_ok()
+        };
         // This search reads to the end of the line (or of the last pattern alive).
-        let ascii = line.is_ascii();
-        let by_dfa = [
-            (self.parts.ascii.as_ref().filter(|_| ascii), &mut c.ascii),
-            (self.parts.dfa.as_ref(), &mut c.dfa),
-        ]
-        .into_iter()
-        .any(|(dfa, cache)| match (dfa, cache) {
-            (Some(dfa), Some(cache)) => {
-                c.which.clear();
-                dfa.try_which_overlapping_matches(cache, &input, &mut c.which)
-                    .is_ok()
+        let decided = line.is_ascii()
+            && match (&self.parts.ascii, &mut c.ascii) {
+                (Some(dfa), Some(cache)) => by_dfa(dfa, cache),
+                _ => false,
+            };
+        if !decided {
+            let full = self.parts.full.get();
+            let (dfa_cache, vm_cache) = c.full.get_or_insert_with(|| full.caches());
+            let decided = match (&full.dfa, dfa_cache) {
+                (Some(dfa), Some(cache)) => by_dfa(dfa, cache),
+                _ => false,
+            };
+            if !decided {
+                which.clear();
+                full.vm.which_overlapping_matches(vm_cache, &input, which);
             }
-            _ => false,
-        });
-        if !by_dfa {
-            c.which.clear();
-            self.parts
-                .vm
-                .which_overlapping_matches(&mut c.vm, &input, &mut c.which);
         }
-        let set = &c.which;
-        out.extend(set.iter().map(|p| p.as_usize()));
+        out.extend(which.iter().map(|p| p.as_usize()));
     }
 }
 
@@ -722,7 +788,7 @@ mod tests {
         for cache in [LIMITS.cache, 1] {
             let mut reg = Registry::default();
             let set = reg.register_set(build_set(&patterns, Limits { cache, ..LIMITS }).unwrap());
-            assert_eq!(set.parts.dfa.is_some(), cache > 1);
+            assert_eq!(set.parts.full.get().dfa.is_some(), cache > 1);
             let mut sc = reg.scratch(1);
             for line in lines {
                 let want: Vec<usize> = theirs.matches(line).into_iter().collect();
@@ -815,6 +881,25 @@ mod tests {
             proptest::prop_assert_eq!(&got, &want);
             proptest::prop_assert_eq!(set.is_match(&mut sc, &line), !want.is_empty());
         }
+    }
+
+    /// The full automata are built only for a line the ASCII automaton leaves, once, and
+    /// shared by every clone of the set; another thread asking meanwhile gets the same.
+    #[test]
+    fn the_full_automata_are_built_when_first_needed() {
+        let mut reg = Registry::default();
+        let parts = build_set(&SET_PATTERNS, LIMITS).unwrap();
+        let set = reg.register_set(parts.clone());
+        let mut sc = reg.scratch(11);
+        for line in ["Kiss", "Nobody, he said.", "x"] {
+            set.is_match(&mut sc, line.as_bytes());
+        }
+        assert!(parts.full.built.get().is_none());
+        std::thread::scope(|s| {
+            s.spawn(|| parts.build_full());
+            assert!(set.is_match(&mut sc, "\u{212A}iss".as_bytes()));
+        });
+        assert!(std::ptr::eq(parts.full.get(), set.parts.full.get()));
     }
 
     /// The ASCII automaton decides the lines it can and leaves the others: "Kiss" is decided
