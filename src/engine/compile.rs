@@ -14,6 +14,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use regex_automata::meta;
 
 use super::re::{self, Limits, ManyRe, Re, Registry, RevRe, Scratch, SetParts, SetRe};
+use super::select::Detect;
 use super::{BlockParams, RegionParams, RepeatParams, RuleInfo, RuleSet, Site, Step};
 use crate::rules::{
     check_unique_ids, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, RuleSpec,
@@ -455,10 +456,16 @@ fn compile_with(
                         .iter()
                         .map(|p| source(&p.text, Anchor::Page))
                         .collect();
-                    Some(
-                        reg.build(&[alts.join("|")], false, COMBINED)
-                            .map_err(combined_error)?,
-                    )
+                    let src = alts.join("|");
+                    let re = reg
+                        .build(&[&src], false, COMBINED)
+                        .map_err(combined_error)?;
+                    let hir = regex_syntax::ParserBuilder::new()
+                        .utf8(false)
+                        .build()
+                        .parse(&src)
+                        .map_err(|e| combined_error(regex::Error::Syntax(e.to_string())))?;
+                    Some(Detect::new(re, &hir))
                 };
                 sites.push(Site {
                     name: s.name,

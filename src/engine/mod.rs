@@ -60,7 +60,7 @@ pub struct Site {
     pub file: String,
     /// Host names.
     pub hosts: Vec<String>,
-    pub(crate) detect: Option<Re>,
+    pub(crate) detect: Option<select::Detect>,
 }
 
 /// What the engine knows about one rule.

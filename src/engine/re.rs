@@ -482,6 +482,19 @@ impl Re {
             .is_match_with(&mut sc.caches[self.slot], &Input::new(hay))
     }
 
+    /// Whether it matches in `hay` starting at `at` (with the bytes before `at` seen by
+    /// look-around, as in a search of all of `hay`).
+    #[inline]
+    pub(crate) fn is_match_at(&self, sc: &mut Scratch, hay: &[u8], at: usize) -> bool {
+        let input = Input::new(hay)
+            .range(at..)
+            .anchored(Anchored::Yes)
+            .earliest(true);
+        self.re
+            .search_half_with(&mut sc.caches[self.slot], &input)
+            .is_some()
+    }
+
     /// The leftmost-first match in `hay`.
     pub(crate) fn find(&self, sc: &mut Scratch, hay: &[u8]) -> Option<Range<usize>> {
         self.re
