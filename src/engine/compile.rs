@@ -89,11 +89,20 @@ fn cost(h: &regex_syntax::hir::Hir) -> usize {
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => 48,
         HirKind::Literal(l) => l.0.len().saturating_mul(32),
-        // The compiler spells a Unicode class out as UTF-8 byte sequences.
-        HirKind::Class(Class::Unicode(c)) => c
-            .iter()
-            .flat_map(|r| regex_syntax::utf8::Utf8Sequences::new(r.start(), r.end()))
-            .fold(48usize, |n, seq| n.saturating_add(8 * seq.len())),
+        // The compiler spells a Unicode class out as UTF-8 byte sequences: a few wide
+        // ranges (`.`, `\S`) are many sequences each, and are counted; a class of many
+        // ranges (`\p{L}`: 650) is about 32 bytes a range, and counting its sequences for
+        // every class of the default rules took 3 ms of start-up.
+        HirKind::Class(Class::Unicode(c)) if c.ranges().len() > 16 => {
+            c.ranges().len().saturating_mul(32)
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut seqs = regex_syntax::utf8::Utf8Sequences::new('\0', '\0');
+            c.iter().fold(48usize, |n, r| {
+                seqs.reset(r.start(), r.end());
+                (&mut seqs).fold(n, |n, seq| n.saturating_add(8 * seq.len()))
+            })
+        }
         HirKind::Class(Class::Bytes(c)) => c.ranges().len().saturating_mul(16).saturating_add(48),
         HirKind::Repetition(r) => {
             let times = r.max.unwrap_or(r.min).max(1) as usize;
