@@ -49,7 +49,9 @@ pub(crate) struct RevRe {
 /// Whether any pattern matches is asked first of a second lazy DFA, for text of ASCII bytes
 /// only (see [`ascii_only`]). Without the UTF-8 automata of the Unicode classes (`\p{Lu}`,
 /// `\w`), its states are a fraction of the size and fewer: on the benchmark corpus the
-/// full DFA's states filled 2 MB of cache and each byte cost a cache miss.
+/// full DFA's states filled 2 MB of cache and each byte cost a cache miss. The full
+/// automata are built when a line first needs them (see [`FullSet`]), or ahead of that on
+/// the compile thread.
 #[derive(Debug, Clone)]
 pub(crate) struct SetRe {
     parts: SetParts,
