@@ -90,7 +90,7 @@ struct Full {
 struct SetCaches {
     ascii: Option<lazy::Cache>,
     /// Those of the full automata, made when they are first used.
-    full: Option<(Option<lazy::Cache>, pikevm::Cache)>,
+    full: Option<FullCaches>,
     which: PatternSet,
 }
 
@@ -403,12 +403,24 @@ impl FullSet {
     }
 }
 
-impl Full {
-    fn caches(&self) -> (Option<lazy::Cache>, pikevm::Cache) {
-        (
-            self.dfa.as_ref().map(lazy::Cache::new),
-            self.vm.create_cache(),
-        )
+/// A thread's caches for a [`Full`]: its lazy DFA's (if it has one) and its PikeVM's.
+type FullCaches = (Option<lazy::Cache>, pikevm::Cache);
+
+impl FullSet {
+    /// The full automata (built now if no thread has), and `caches` for them (made now if
+    /// this thread has none yet).
+    fn with_caches<'a>(
+        &'a self,
+        caches: &'a mut Option<FullCaches>,
+    ) -> (&'a Full, &'a mut FullCaches) {
+        let full = self.get();
+        let caches = caches.get_or_insert_with(|| {
+            (
+                full.dfa.as_ref().map(lazy::Cache::new),
+                full.vm.create_cache(),
+            )
+        });
+        (full, caches)
     }
 }
 
@@ -544,8 +556,7 @@ impl SetRe {
                 }
             }
         }
-        let full = self.parts.full.get();
-        let (dfa_cache, vm_cache) = c.full.get_or_insert_with(|| full.caches());
+        let (full, (dfa_cache, vm_cache)) = self.parts.full.with_caches(&mut c.full);
         if let (Some(dfa), Some(cache)) = (&full.dfa, dfa_cache) {
             if let Ok(m) = dfa.try_search_fwd(cache, &input) {
                 return m.is_some();
@@ -571,8 +582,7 @@ impl SetRe {
                 _ => false,
             };
         if !decided {
-            let full = self.parts.full.get();
-            let (dfa_cache, vm_cache) = c.full.get_or_insert_with(|| full.caches());
+            let (full, (dfa_cache, vm_cache)) = self.parts.full.with_caches(&mut c.full);
             let decided = match (&full.dfa, dfa_cache) {
                 (Some(dfa), Some(cache)) => by_dfa(dfa, cache),
                 _ => false,
