@@ -246,3 +246,229 @@ fn regressions_from_fuzzing() {
     }
     assert!(n > 0);
 }
+
+// Issue 19, "nothing lost in any mode": one regression test per row of its attack table,
+// named `r19_NN_…` after the row.
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn r19_05_duplicate_text_key_is_a_malformed_record() {
+    let input = b"{\"text\":\"First.\\n\",\"text\":\"Second.\\n\"}\n{\"text\":\"Kept.\\n\"}\n";
+    let out = run(&["--jsonl"], input);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("<stdin>:1: field `text` appears more than once"),
+        "{}",
+        stderr(&out)
+    );
+    // Skipped, the other records still come out.
+    let out = run(&["--jsonl", "--on-error", "skip"], input);
+    assert_eq!(out.stdout, b"{\"text\":\"Kept.\\n\"}\n");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn r19_06_removed_field_naming_an_existing_key() {
+    let record = b"{\"text\":\"Advertising\\nBody.\\n\",\"removed\":3}\n";
+    // The text (or URL) field itself: refused before anything is read or written.
+    for args in [
+        &["--jsonl", "--removed-field", "text"][..],
+        &["--jsonl", "--url-field", "u", "--removed-field", "u"][..],
+    ] {
+        let out = run(args, record);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            stderr(&out).contains("that field is read, not written"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // A key the record already has: that record is malformed, never written twice.
+    let out = run(&["--jsonl", "--removed-field", "removed"], record);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("<stdin>:1: field `removed` already exists"),
+        "{}",
+        stderr(&out)
+    );
+    // Another name works.
+    let out = run(&["--jsonl", "--removed-field", "gone"], record);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        out.stdout,
+        b"{\"text\":\"Body.\\n\",\"removed\":3,\"gone\":[{\"rule\":\"generic/ad-label\",\"lines\":[1,1]}]}\n"
+    );
+}
+
+#[test]
+fn r19_07_on_error_fail_stops_the_run_across_files() {
+    let d = tmp("r19-07");
+    let (a, b) = (d.join("a.jsonl"), d.join("b.jsonl"));
+    fs::write(&a, "{\"text\":\"One.\\n\"}\n{\"text\": broken\n").unwrap();
+    fs::write(&b, "{\"text\":\"Two.\\n\"}\n").unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let out = run(&["--jsonl", a, b], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        out.stdout, b"{\"text\":\"One.\\n\"}\n",
+        "b.jsonl is not read"
+    );
+    assert!(
+        stderr(&out).contains(&format!("{a}:2: stopped at this malformed record")),
+        "{}",
+        stderr(&out)
+    );
+    // With skip, both files.
+    let out = run(&["--jsonl", "--on-error", "skip", a, b], b"");
+    assert_eq!(
+        out.stdout,
+        b"{\"text\":\"One.\\n\"}\n{\"text\":\"Two.\\n\"}\n"
+    );
+    // --in-place: the second file is left as it was.
+    let out = run(&["--jsonl", "--in-place", a, b], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read(b).unwrap(), b"{\"text\":\"Two.\\n\"}\n");
+}
+
+#[test]
+fn r19_08_jsonl_record_over_the_limit_is_malformed() {
+    // The limit is 16 × --max-page-bytes: 16 KiB here.
+    let mut input = vec![b'x'; 40_000];
+    input.extend_from_slice(b"\n{\"text\":\"Kept.\\n\"}\n");
+    let out = run(
+        &["--jsonl", "--max-page-bytes", "1K", "--on-error", "skip"],
+        &input,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(out.stdout, b"{\"text\":\"Kept.\\n\"}\n");
+    assert!(
+        stderr(&out).contains("<stdin>:1: record longer than 16384 bytes"),
+        "{}",
+        stderr(&out)
+    );
+    // Under --on-error fail, nothing after it is read: an endless line ends the run at once.
+    let out = run(&["--jsonl", "--max-page-bytes", "1K"], &vec![0u8; 1 << 20]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("<stdin>:1: record longer than 16384 bytes"));
+    // A record of exactly the limit is not over it.
+    let mut rec = b"{\"text\":\"".to_vec();
+    rec.resize(16384 - 2, b'a');
+    rec.extend_from_slice(b"\"}\n");
+    let out = run(&["--jsonl", "--max-page-bytes", "1K"], &rec);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn r19_12_non_utf8_sample_names_keep_their_own_expectation() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let d = tmp("r19-12");
+    let a = d.join(OsStr::from_bytes(b"p\xff.txt"));
+    let b = d.join(OsStr::from_bytes(b"p\xfe.txt"));
+    fs::write(&a, "Advertising\nPage A.\n").unwrap();
+    fs::write(&b, "Page B.\n").unwrap();
+    let ds = d.to_str().unwrap();
+    let out = run(&["test", ds, "--update"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        fs::read(d.join(OsStr::from_bytes(b"p\xff.clean.txt"))).unwrap(),
+        b"Page A.\n"
+    );
+    assert_eq!(
+        fs::read(d.join(OsStr::from_bytes(b"p\xfe.clean.txt"))).unwrap(),
+        b"Page B.\n"
+    );
+    let out = run(&["test", ds], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("samples: 2 passed, 0 failed, 0 new;"));
+}
+
+#[test]
+fn r19_13_huge_jobs_count_is_capped() {
+    for mode in [&[][..], &["--jsonl"][..]] {
+        let mut args = vec!["-j", "50000"];
+        args.extend_from_slice(mode);
+        let input: &[u8] = if mode.is_empty() {
+            b"Advertising\nBody.\n"
+        } else {
+            b"{\"text\":\"Advertising\\nBody.\\n\"}\n"
+        };
+        let out = run(&args, input);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains("Body."));
+        assert!(!stdout(&out).contains("Advertising"));
+    }
+}
+
+#[test]
+fn r19_16_test_reports_orphans_and_no_samples() {
+    let d = tmp("r19-16");
+    let ds = d.to_str().unwrap();
+    let out = run(&["test", ds], b"");
+    assert_eq!(out.status.code(), Some(1), "no samples is a failure");
+    assert!(
+        stdout(&out).contains("no samples (*.txt) under"),
+        "{}",
+        stdout(&out)
+    );
+
+    fs::write(d.join("kept.txt"), "Page.\n").unwrap();
+    fs::write(d.join("kept.clean.txt"), "Page.\n").unwrap();
+    fs::write(d.join("gone.clean.txt"), "Page.\n").unwrap();
+    let out = run(&["test", ds], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("ORPHAN  "), "{text}");
+    assert!(
+        text.contains("gone.clean.txt (its sample is missing"),
+        "{text}"
+    );
+    assert!(text.contains("1 orphaned"), "{text}");
+    assert!(!text.contains("no samples"));
+    fs::remove_file(d.join("gone.clean.txt")).unwrap();
+    assert_eq!(run(&["test", ds], b"").status.code(), Some(0));
+}
+
+#[test]
+fn r19_01_line_longer_than_page_cap() {
+    let long = "The council met on Tuesday and voted on the budget. ".repeat(200); // 10 KB
+    for nl in ["\n", "\r\n", "\r"] {
+        for last in ["Next paragraph stays here.", "Next paragraph stays here.\n"] {
+            let page = format!("Headline{nl}{nl}{long}{nl}Advertising{nl}{last}");
+            // The same page, a tenth of the line under the cap, and whole.
+            let small = run(&["--max-page-bytes", "1K"], page.as_bytes());
+            let whole = run(&[], page.as_bytes());
+            assert_eq!(small.status.code(), Some(0));
+            let end = if last.ends_with('\n') { "\n" } else { nl };
+            let want = format!("Headline{nl}{nl}{long}{nl}Next paragraph stays here.{end}");
+            let want = if nl == "\r" && last.ends_with('\n') {
+                // A lone-CR page whose last line ends in `\n`: kept as it came.
+                format!("Headline\r\r{long}\rNext paragraph stays here.\n")
+            } else {
+                want
+            };
+            assert_eq!(stdout(&whole), want, "whole, {nl:?} {last:?}");
+            assert_eq!(stdout(&small), want, "1K cap, {nl:?} {last:?}");
+        }
+    }
+    // The long line is the last, without a line ending: one is added, as for any page.
+    let page = format!("Advertising\n{long}");
+    let out = run(&["--max-page-bytes", "1K"], page.as_bytes());
+    assert_eq!(stdout(&out), format!("{long}\n"));
+    // Between --split pages, the separator and the next page keep their place.
+    let page = format!("=== page 1\n{long}\n=== page 2\nAdvertising\nB.\n");
+    let out = run(
+        &["--split", "^=== page ", "--max-page-bytes", "1K"],
+        page.as_bytes(),
+    );
+    assert_eq!(
+        stdout(&out),
+        format!("=== page 1\n{long}\n=== page 2\nB.\n")
+    );
+}

@@ -37,10 +37,19 @@ enum Done {
         cleaned: Vec<u8>,
         stats: Option<Stats>,
         cont: bool,
+        /// The page's first line, when it is blank (see [`Done::Long`]).
+        lead_gap: Option<Vec<u8>>,
         gap_after: Option<Vec<u8>>,
         read: usize,
     },
     Separator(Vec<u8>),
+    /// A chunk of a line longer than the cap: written as it is. A blank line right after
+    /// the long line would be a leading blank line of the next piece, which layout drops:
+    /// that piece's `lead_gap` puts it back.
+    Long {
+        bytes: Vec<u8>,
+        add_newline: bool,
+    },
     Failed(usize, io::Error),
     End,
 }
@@ -96,6 +105,7 @@ pub fn pages(
     let weight = |u: &Unit| match u {
         Unit::Piece(Piece::Page(p)) => p.bytes.len(),
         Unit::Piece(Piece::Separator(s)) => s.len(),
+        Unit::Piece(Piece::Long { bytes, .. }) => bytes.len(),
         _ => 0,
     };
     let work = |u: Unit| match u {
@@ -103,15 +113,14 @@ pub fn pages(
         Unit::End => Done::End,
         Unit::Failed(i, e) => Done::Failed(i, e),
         Unit::Piece(Piece::Separator(s)) => Done::Separator(s),
+        Unit::Piece(Piece::Long { bytes, add_newline }) => Done::Long { bytes, add_newline },
         Unit::Piece(Piece::Page(p)) => {
             let page = Page::new(&p.bytes);
             let outcome = rules.apply(&page, args.url.as_deref());
             let mut cleaned = pool.take(p.bytes.len());
             outcome.render_into(&page, &mut cleaned);
-            if p.open_end && !page.is_empty() && outcome.is_kept(page.len() - 1) {
-                // The piece ends inside a line: the newline render added is not there.
-                cleaned.truncate(cleaned.len() - page.newline().len());
-            }
+            let lead_gap =
+                (p.cont && !page.is_empty() && page.is_blank(0)).then(|| page.raw(0).to_vec());
             let stats = want_stats.then(|| {
                 let mut s = Stats::new(rules);
                 s.add(&page, &outcome, cleaned.len());
@@ -123,6 +132,7 @@ pub fn pages(
                 cleaned,
                 stats,
                 cont: p.cont,
+                lead_gap,
                 gap_after: p.gap_after,
                 read,
             }
@@ -176,10 +186,25 @@ pub fn pages(
                 gap = None;
                 emit(args, &mut file_out, &mut skip, out, &s, run, progress)?;
             }
+            Done::Long { bytes, add_newline } => {
+                progress.add(bytes.len() as u64);
+                if let Some(total) = &mut run.stats {
+                    total.add_kept(&bytes, add_newline);
+                }
+                if let Some(g) = gap.take().filter(|_| page_written) {
+                    emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
+                }
+                emit(args, &mut file_out, &mut skip, out, &bytes, run, progress)?;
+                if add_newline {
+                    emit(args, &mut file_out, &mut skip, out, b"\n", run, progress)?;
+                }
+                page_written = true;
+            }
             Done::Page {
                 cleaned,
                 stats,
                 cont,
+                lead_gap,
                 gap_after,
                 read,
             } => {
@@ -190,6 +215,8 @@ pub fn pages(
                 if !cont {
                     page_written = false;
                     gap = None;
+                } else if gap.is_none() {
+                    gap = lead_gap;
                 }
                 if !cleaned.is_empty() {
                     if let Some(g) = gap.take().filter(|_| page_written) {
@@ -276,8 +303,14 @@ fn destination(args: &FilterArgs, path: &Path) -> Option<PathBuf> {
 
 enum Item {
     Record(usize, Vec<u8>),
+    /// A record longer than the limit (its line number and length read so far): its
+    /// bytes are dropped as they are read, so memory stays bounded.
+    TooLong(usize, usize),
     ReadError(io::Error),
 }
+
+/// The longest JSONL record, in multiples of `--max-page-bytes` (64 MiB by default).
+pub const RECORD_PAGES: usize = 16;
 
 /// A record cleaned: its line number, the bytes it was read from, and its output line
 /// with its statistics, or why it is malformed.
@@ -285,9 +318,16 @@ type Cleaned = io::Result<(usize, usize, Result<(Vec<u8>, Option<Stats>), String
 
 /// The records of one JSONL input, streamed: blank lines are skipped, a read error ends
 /// the stream.
-fn records<'a>(mut reader: impl BufRead + 'a, pool: &'a Pool) -> impl Iterator<Item = Item> + 'a {
+fn records<'a>(
+    mut reader: impl BufRead + 'a,
+    limit: usize,
+    stop_at_too_long: bool,
+    pool: &'a Pool,
+) -> impl Iterator<Item = Item> + 'a {
     let mut line_no = 0usize;
     let mut done = false;
+    // The rest of a record over the limit is still to be skipped.
+    let mut skipping = false;
     // Records of a corpus are of a size: a buffer of twice the last one's, so that
     // `read_until` seldom grows it (growing frees the pooled buffer here, maybe on another
     // thread than the one that allocated it; at most `4 * jobs` records are in flight).
@@ -296,9 +336,26 @@ fn records<'a>(mut reader: impl BufRead + 'a, pool: &'a Pool) -> impl Iterator<I
         if done {
             return None;
         }
-        let mut buf = pool.take(2 * size_hint);
-        match reader.read_until(b'\n', &mut buf) {
+        if skipping {
+            match skip_line(&mut reader) {
+                Ok(()) => skipping = false,
+                Err(e) => {
+                    done = true;
+                    return Some(Item::ReadError(e));
+                }
+            }
+        }
+        let mut buf = pool.take((2 * size_hint).min(limit));
+        match io::Read::take(&mut reader, limit as u64 + 1).read_until(b'\n', &mut buf) {
             Ok(0) => return None,
+            Ok(n) if n > limit && buf.last() != Some(&b'\n') => {
+                line_no += 1;
+                // Under --on-error fail nothing after it is read (its end may never come).
+                skipping = true;
+                done = stop_at_too_long;
+                pool.give(buf);
+                return Some(Item::TooLong(line_no, n));
+            }
             Ok(n) => {
                 size_hint = n;
                 line_no += 1;
@@ -316,6 +373,30 @@ fn records<'a>(mut reader: impl BufRead + 'a, pool: &'a Pool) -> impl Iterator<I
             }
         }
     })
+}
+
+/// Read up to and including the next newline (or to the end), keeping nothing.
+fn skip_line(reader: &mut impl BufRead) -> io::Result<()> {
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match memchr::memchr(b'\n', buf) {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    }
 }
 
 /// One JSONL input (a path or `-`), to stdout or its destination file.
@@ -362,7 +443,10 @@ fn jsonl_one(
         removed: args.removed_field.as_deref(),
     };
     let want_stats = run.stats.is_some();
+    let limit = args.max_page_bytes.saturating_mul(RECORD_PAGES);
     let (mut records_in, mut skipped) = (0u64, 0u64);
+    // A malformed record under --on-error fail stops the whole run, not only this input.
+    let mut stop = false;
     // Record and output buffers go round instead of being freed on another thread.
     let pool = &Pool::default();
     let work = |item: Item| match item {
@@ -379,11 +463,18 @@ fn jsonl_one(
             pool.give(line);
             Ok((n, read, r.map(|o| (o, stats))))
         }
+        Item::TooLong(n, read) => Ok((
+            n,
+            read,
+            Err(format!(
+                "record longer than {limit} bytes ({RECORD_PAGES} × --max-page-bytes)"
+            )),
+        )),
         Item::ReadError(e) => Err(e),
     };
     let weight = |item: &Item| match item {
         Item::Record(_, line) => line.len(),
-        Item::ReadError(_) => 0,
+        Item::TooLong(..) | Item::ReadError(_) => 1,
     };
     let sink = |r: Cleaned| -> Result<()> {
         let (n, read, r) = r.with_context(|| name.clone())?;
@@ -407,9 +498,12 @@ fn jsonl_one(
                     let _ = writeln!(io::stderr().lock(), "clean: {name}:{n}: {msg}");
                 });
                 match args.on_error {
-                    OnError::Fail => Err(anyhow!(
-                        "{name}:{n}: stopped at this malformed record (--on-error skip goes on)"
-                    )),
+                    OnError::Fail => {
+                        stop = true;
+                        Err(anyhow!(
+                            "{name}:{n}: stopped at this malformed record (--on-error skip goes on)"
+                        ))
+                    }
                     OnError::Skip => {
                         skipped += 1;
                         Ok(())
@@ -423,7 +517,7 @@ fn jsonl_one(
         IN_FLIGHT_BYTES,
         BATCH_BYTES,
         weight,
-        records(reader, pool),
+        records(reader, limit, args.on_error == OnError::Fail, pool),
         work,
         sink,
     );
@@ -431,7 +525,8 @@ fn jsonl_one(
         if e.chain().any(|c| {
             c.downcast_ref::<io::Error>()
                 .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-        }) {
+        }) || stop
+        {
             return Err(e);
         }
         fail(stdout, e, progress)?;

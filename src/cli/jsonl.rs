@@ -59,6 +59,19 @@ pub fn clean_record(
     let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
     let members: Members<'_> =
         serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
+    // A JSON parser would keep one of two equal keys and drop the other: never silently.
+    for name in [Some(fields.text), fields.url].into_iter().flatten() {
+        if members.0.iter().filter(|(k, _)| k == name).count() > 1 {
+            return Err(format!("field `{name}` appears more than once"));
+        }
+    }
+    if let Some(name) = fields.removed {
+        if members.0.iter().any(|(k, _)| k == name) {
+            return Err(format!(
+                "field `{name}` already exists (--removed-field would write it twice)"
+            ));
+        }
+    }
     let get = |name: &str| members.0.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
     let page_text: String = match get(fields.text) {
         None => return Err(format!("no field `{}`", fields.text)),

@@ -13,6 +13,10 @@ pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// `-j` is capped at this: threads beyond the cores only hold more pages in memory, and
+/// the system may refuse to start tens of thousands of them.
+pub const MAX_JOBS: usize = 256;
+
 /// Apply `work` to every item on `jobs` threads and pass each result to `sink` in the
 /// order of `items`. The first error from `sink` stops the run (remaining items are not
 /// read) and is returned.

@@ -80,6 +80,11 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
     } else {
         args.files.clone()
     };
+    if let Some(removed) = &args.removed_field {
+        if *removed == args.field || args.url_field.as_ref() == Some(removed) {
+            anyhow::bail!("--removed-field {removed}: that field is read, not written");
+        }
+    }
     if args.diff || args.explain {
         return review(&rules, &args, &files);
     }
@@ -104,10 +109,12 @@ fn filter(args: FilterArgs) -> Result<ExitCode> {
         }
         std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
     }
+    // More threads than this only cost memory (and the system may refuse to start them).
     let jobs = args
         .jobs
         .filter(|&j| j > 0)
-        .unwrap_or_else(parallel::default_jobs);
+        .unwrap_or_else(parallel::default_jobs)
+        .min(parallel::MAX_JOBS);
     let mut run = Run {
         failed: 0,
         stats: args.stats.then(|| Stats::new(&rules)),

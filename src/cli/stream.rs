@@ -5,9 +5,11 @@
 //! `--split`). A page of at most the cap (`--max-page-bytes`, 4 MiB by default) comes
 //! out whole, exactly as it was read. A larger page is cut into pieces of at most the cap,
 //! at a line boundary: after the last blank line in the upper half of the piece when there
-//! is one, else before the line that does not fit. A single line longer than the cap is cut
-//! inside the line. Each piece is cleaned as a page of its own; [`PagePiece`] records what
-//! the writer needs to join the pieces back up.
+//! is one, else before the line that does not fit. A line is never cut: a `\n`-line longer
+//! than the cap is cut after its last lone CR (a line ending for the engine) when it has
+//! one; else it is passed on whole, in chunks of at most the cap, as a [`Piece::Long`]
+//! that no rule sees. Each piece is cleaned as a page of its own; [`PagePiece`] records
+//! what the writer needs to join the pieces back up.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
@@ -23,6 +25,13 @@ pub enum Piece {
     Page(PagePiece),
     /// A separator line, written as it is.
     Separator(Vec<u8>),
+    /// A chunk of a line longer than the cap, written as it is (rules do not see it).
+    Long {
+        /// The bytes; the chunk that ends the line holds its terminator.
+        bytes: Vec<u8>,
+        /// The line is the input's last and has no terminator: the writer adds one.
+        add_newline: bool,
+    },
 }
 
 /// A page or a piece of one.
@@ -36,9 +45,6 @@ pub struct PagePiece {
     /// `bytes`): written between this piece's cleaned text and the next piece's when
     /// both have any, so the paragraph break survives the cut.
     pub gap_after: Option<Vec<u8>>,
-    /// The piece ends inside a line (a line longer than the cap): no newline may be added
-    /// after it.
-    pub open_end: bool,
 }
 
 /// A `--split` separator regex, with a fast path for the common case of a plain literal
@@ -112,7 +118,7 @@ pub struct Pieces<'a, R> {
     page: Vec<u8>,
     /// Where the line being read starts in `page`.
     line_start: usize,
-    /// The line being read began in an earlier piece (it is longer than the cap).
+    /// The line being read began in an earlier [`Piece::Long`] (it is longer than the cap).
     line_cont: bool,
     /// The last blank line in `page` (start, end).
     last_blank: Option<(usize, usize)>,
@@ -167,7 +173,6 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 bytes,
                 cont,
                 gap_after: None,
-                open_end: false,
             });
         }
         self.line_start = 0;
@@ -176,15 +181,71 @@ impl<'a, R: BufRead> Pieces<'a, R> {
         self.cont = false;
     }
 
+    /// A chunk of a long line: all of `page`.
+    fn long(&mut self, add_newline: bool) {
+        let bytes = std::mem::take(&mut self.page);
+        self.yielded = true;
+        self.queue.push_back(Ok(Piece::Long { bytes, add_newline }));
+        self.line_start = 0;
+        self.last_blank = None;
+        // What follows the line continues its page.
+        self.cont = true;
+    }
+
+    /// A chunk of a long line: `page` up to its first lone CR, where the line ends for the
+    /// engine (what follows is lines of a page again, `line_start` 0); all of `page`
+    /// without one. Returns whether the line ended.
+    fn long_upto_cr(&mut self, eof: bool) -> bool {
+        match first_lone_cr(&self.page, eof) {
+            Some(i) => {
+                let rest = self.page.split_off(i + 1);
+                self.long(false);
+                self.page = rest;
+                self.line_cont = false;
+                true
+            }
+            None => {
+                self.long(false);
+                false
+            }
+        }
+    }
+
     /// `page` is full and more input follows: cut off a piece.
     fn cut(&mut self) {
-        let len = self.page.len();
+        if self.line_cont {
+            self.long_upto_cr(false);
+            return;
+        }
         let (at, gap_after) = match self.last_blank {
             Some((s, e)) if e > self.cap / 2 => (e, Some(self.page[s..e].to_vec())),
-            _ if self.line_start > 0 => (self.line_start, None),
-            _ => (len, None),
+            // Cut right after a blank line: it is the gap all the same.
+            _ if self.line_start > 0 => (
+                self.line_start,
+                self.last_blank
+                    .filter(|&(_, e)| e == self.line_start)
+                    .map(|(s, e)| self.page[s..e].to_vec()),
+            ),
+            _ => match last_lone_cr(&self.page) {
+                Some(i) => (i + 1, None),
+                None => {
+                    // One line fills the page: it goes on whole, in chunks.
+                    self.line_cont = true;
+                    self.long(false);
+                    return;
+                }
+            },
         };
-        let open_end = at > self.line_start;
+        // A cut after a blank line ended by a lone CR: that line is the gap.
+        let gap_after = gap_after.or_else(|| {
+            let line_start =
+                memchr::memrchr2(b'\r', b'\n', &self.page[..at - 1]).map_or(0, |i| i + 1);
+            (at > self.line_start
+                && self.page[line_start..at - 1]
+                    .iter()
+                    .all(u8::is_ascii_whitespace))
+            .then(|| self.page[line_start..at].to_vec())
+        });
         let mut rest = Vec::new();
         append(&mut rest, self.cap, self.pool, &self.page[at..]);
         self.page.truncate(at);
@@ -194,14 +255,9 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             bytes,
             cont,
             gap_after,
-            open_end,
         });
-        if open_end {
-            self.line_start = 0;
-            self.line_cont = true;
-        } else {
-            self.line_start -= at;
-        }
+        // After a lone CR the line being read starts the new page.
+        self.line_start = self.line_start.saturating_sub(at);
         self.last_blank = None;
         self.cont = true;
     }
@@ -215,19 +271,28 @@ impl<'a, R: BufRead> Pieces<'a, R> {
 
     /// The line `page[line_start..]` is complete.
     fn end_line(&mut self) {
+        if self.line_cont {
+            // The end of a long line: `page` holds its last chunk, or ends a line of a page
+            // after a lone CR.
+            if self.long_upto_cr(false) {
+                self.line_start = self.page.len();
+            } else {
+                self.line_cont = false;
+            }
+            return;
+        }
         let line = &self.page[self.line_start..];
         let content = line.strip_suffix(b"\n").unwrap_or(line);
         let content = content.strip_suffix(b"\r").unwrap_or(content);
-        if !self.line_cont && self.sep.is_some_and(|s| s.is_match(content)) {
+        if self.sep.is_some_and(|s| s.is_match(content)) {
             let sep_line = self.page.split_off(self.line_start);
             self.separator(sep_line);
             return;
         }
-        if !self.line_cont && content.iter().all(u8::is_ascii_whitespace) {
+        if content.iter().all(u8::is_ascii_whitespace) {
             self.last_blank = Some((self.line_start, self.page.len()));
         }
         self.line_start = self.page.len();
-        self.line_cont = false;
     }
 
     fn fill(&mut self) {
@@ -243,7 +308,11 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             };
             if buf.is_empty() {
                 self.done = true;
-                if self.page.len() > self.line_start {
+                if self.line_cont && !self.long_upto_cr(true) {
+                    // A long line ends the input without a terminator.
+                    self.line_cont = false;
+                    self.long(true);
+                } else if self.page.len() > self.line_start {
                     self.end_line();
                 }
                 self.end_page(true);
@@ -307,6 +376,22 @@ impl<'a, R: BufRead> Pieces<'a, R> {
     }
 }
 
+/// Where the last lone CR of `page` is: a `\r` with a byte after it that is not `\n` (one
+/// at the very end may yet be followed by a `\n`).
+fn last_lone_cr(page: &[u8]) -> Option<usize> {
+    let body = page.get(..page.len().checked_sub(1)?)?;
+    memchr::memrchr_iter(b'\r', body).find(|&i| page[i + 1] != b'\n')
+}
+
+/// Where the first lone CR of a long line's chunk is: a `\r` followed by a byte that is not
+/// `\n`, or the last byte at the end of the input (`eof`).
+fn first_lone_cr(page: &[u8], eof: bool) -> Option<usize> {
+    memchr::memchr_iter(b'\r', page).find(|&i| match page.get(i + 1) {
+        Some(&b) => b != b'\n',
+        None => eof,
+    })
+}
+
 /// Append `data` to `page`, growing it no further than `cap` needs. A page's first buffer
 /// comes from `pool` when there is one, sized for what is appended first (a page read in
 /// one go gets its size, rounded up to a power of two; a stream of tiny pages must not
@@ -350,6 +435,7 @@ mod tests {
             .flat_map(|p| match p {
                 Piece::Page(p) => p.bytes.clone(),
                 Piece::Separator(s) => s.clone(),
+                Piece::Long { bytes, .. } => bytes.clone(),
             })
             .collect()
     }
@@ -380,6 +466,7 @@ mod tests {
             .map(|p| match p {
                 Piece::Page(_) => 'P',
                 Piece::Separator(_) => 'S',
+                Piece::Long { .. } => 'L',
             })
             .collect();
         assert_eq!(kinds, ['S', 'P', 'S', 'P', 'S']);
@@ -393,7 +480,7 @@ mod tests {
         let Piece::Page(first) = &ps[0] else { panic!() };
         assert_eq!(first.bytes, b"aaaa\nbbbb\n\n");
         assert_eq!(first.gap_after.as_deref(), Some(&b"\n"[..]));
-        assert!(!first.cont && !first.open_end);
+        assert!(!first.cont);
         let Piece::Page(second) = &ps[1] else {
             panic!()
         };
@@ -415,21 +502,50 @@ mod tests {
     }
 
     #[test]
-    fn a_line_longer_than_the_cap_is_cut_inside() {
+    fn a_line_longer_than_the_cap_is_passed_on_whole() {
         let input = b"ab\n0123456789abcdef\ncd\n";
         let ps = pieces(input, Some("^x"), 8);
         assert_eq!(joined(&ps), input);
-        let open: Vec<bool> = ps
+        let shape: Vec<String> = ps
             .iter()
             .map(|p| match p {
-                Piece::Page(p) => p.open_end,
-                _ => false,
+                Piece::Page(p) => format!("P{}", String::from_utf8_lossy(&p.bytes)),
+                Piece::Long { bytes, add_newline } => {
+                    format!("L{}{}", String::from_utf8_lossy(bytes), add_newline)
+                }
+                Piece::Separator(_) => "S".into(),
             })
             .collect();
-        assert!(open.iter().any(|&o| o), "{open:?}");
+        // Every page piece holds whole lines; the long line's chunks go on as they are.
+        assert_eq!(
+            shape,
+            [
+                "Pab\n",
+                "L01234567false",
+                "L89abcdeffalse",
+                "L\nfalse",
+                "Pcd\n"
+            ]
+        );
+        // At the end of the input without a terminator: the writer adds one.
+        let ps = pieces(b"ab\n0123456789", None, 8);
+        assert!(matches!(
+            ps.last(),
+            Some(Piece::Long {
+                add_newline: true,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_long_line_with_lone_crs_is_cut_after_one() {
+        let input = b"0123\r4567\r89ab\rcdef\r";
+        let ps = pieces(input, None, 8);
+        assert_eq!(joined(&ps), input);
         for p in &ps {
-            let Piece::Page(p) = p else { panic!() };
-            assert!(p.bytes.len() <= 8);
+            let Piece::Page(p) = p else { panic!("{p:?}") };
+            assert!(p.bytes.ends_with(b"\r"), "{p:?}");
         }
     }
 

@@ -14,33 +14,43 @@ use super::input::rule_set;
 use super::output::write_atomic;
 use super::run::styles;
 
+/// A file name's bytes (names are bytes: `p\xff.txt` and `p\xfe.txt` are two samples).
+fn name_bytes(p: &Path) -> &[u8] {
+    p.file_name().map_or(&[], |n| n.as_encoded_bytes())
+}
+
+/// Expectations are `*.clean.txt` files.
+fn is_expectation(p: &Path) -> bool {
+    name_bytes(p).ends_with(b".clean.txt")
+}
+
 /// Samples are `*.txt` files that are not themselves expectations (`*.clean.txt`).
 fn is_sample(p: &Path) -> bool {
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    name.ends_with(".txt") && !name.ends_with(".clean.txt")
+    name_bytes(p).ends_with(b".txt") && !is_expectation(p)
 }
 
+/// `NAME.clean.txt` beside `NAME.txt`, built from the name's bytes (never a lossy copy).
 fn expectation(sample: &Path) -> PathBuf {
-    let name = sample
-        .file_name()
-        .expect("a sample is a file")
-        .to_string_lossy();
-    sample.with_file_name(format!(
-        "{}.clean.txt",
-        name.strip_suffix(".txt").unwrap_or(&name)
-    ))
+    // `file_stem` drops the last extension only: `a.b.txt` → `a.b`.
+    let mut name = sample
+        .file_stem()
+        .expect("a sample has a file name")
+        .to_os_string();
+    name.push(".clean.txt");
+    sample.with_file_name(name)
 }
 
-fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Samples under `p`, and the expectations found beside them (to find those whose sample
+/// is gone).
+fn collect(p: &Path, out: &mut Vec<PathBuf>, expectations: &mut Vec<PathBuf>) -> Result<()> {
     let meta = fs::metadata(p).with_context(|| p.display().to_string())?;
     if meta.is_dir() {
         for e in fs::read_dir(p).with_context(|| p.display().to_string())? {
             let path = e.with_context(|| p.display().to_string())?.path();
             if path.is_dir() || is_sample(&path) {
-                collect(&path, out)?;
+                collect(&path, out, expectations)?;
+            } else if is_expectation(&path) {
+                expectations.push(path);
             }
         }
     } else {
@@ -53,12 +63,20 @@ fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// changed expectations instead of failing on them.
 pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<ExitCode> {
     let rules = rule_set(rule_args)?;
-    let mut samples = Vec::new();
+    let (mut samples, mut expectations) = (Vec::new(), Vec::new());
     for p in paths {
-        collect(p, &mut samples)?;
+        collect(p, &mut samples, &mut expectations)?;
     }
     samples.sort();
     samples.dedup();
+    expectations.sort();
+    expectations.dedup();
+    let wanted: std::collections::HashSet<PathBuf> =
+        samples.iter().map(|s| expectation(s)).collect();
+    let orphans: Vec<&PathBuf> = expectations
+        .iter()
+        .filter(|e| !wanted.contains(*e))
+        .collect();
     let stdout = io::stdout();
     let st = styles(ColorChoice::Auto, stdout.is_terminal());
     let mut out = io::BufWriter::new(stdout.lock());
@@ -124,6 +142,29 @@ pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<Exit
             }
         }
     }
+    // An expectation without its sample guards nothing: the sample was renamed or lost.
+    for e in &orphans {
+        writeln!(
+            out,
+            "{}ORPHAN{}  {} (its sample is missing: restore it, or delete this file)",
+            st.removed,
+            st.reset,
+            e.display()
+        )?;
+    }
+    if samples.is_empty() {
+        writeln!(
+            out,
+            "{}FAILED{}  no samples (*.txt) under {}",
+            st.removed,
+            st.reset,
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
     let (examples, ex_failures) = rules.check_examples();
     for f in &ex_failures {
         writeln!(
@@ -135,11 +176,13 @@ pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<Exit
     let ex_passed = examples - ex_failures.len();
     writeln!(
         out,
-        "samples: {passed} passed, {failed} failed, {new} new{}; examples: {ex_passed} passed, {} failed",
+        "samples: {passed} passed, {failed} failed, {new} new{}{}; examples: {ex_passed} passed, {} failed",
         if update { format!(", {written} written") } else { String::new() },
+        if orphans.is_empty() { String::new() } else { format!(", {} orphaned", orphans.len()) },
         ex_failures.len()
     )?;
-    let all_failed = failed + new + ex_failures.len();
+    let all_failed =
+        failed + new + orphans.len() + usize::from(samples.is_empty()) + ex_failures.len();
     writeln!(
         out,
         "clean-test: {} passed, {} failed",

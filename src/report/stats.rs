@@ -80,6 +80,16 @@ impl Stats {
         }
     }
 
+    /// Count bytes kept as they are, outside any page (a chunk of a line longer than the
+    /// page cap): `add_newline` when a newline is added after them.
+    pub fn add_kept(&mut self, bytes: &[u8], add_newline: bool) {
+        let ends = memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.lines_in += ends + u64::from(add_newline);
+        self.lines_out += ends + u64::from(add_newline);
+        self.bytes_in += bytes.len() as u64;
+        self.bytes_out += (bytes.len() + usize::from(add_newline)) as u64;
+    }
+
     /// Add another run's counts (e.g. from another thread).
     pub fn merge(&mut self, o: &Stats) {
         self.pages += o.pages;
