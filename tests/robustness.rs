@@ -472,3 +472,35 @@ fn r19_01_line_longer_than_page_cap() {
         format!("=== page 1\n{long}\n=== page 2\nB.\n")
     );
 }
+
+#[test]
+fn r19_14_wrong_url_field_is_reported_and_dotted_paths_reach_nested_fields() {
+    let records = concat!(
+        r#"{"text":"Body.\nNPR thanks our sponsors\n","meta":{"url":"https://www.npr.org/x"}}"#,
+        "\n",
+        r#"{"text":"Other.\n","meta":{}}"#,
+        "\n",
+    );
+    let out = run(&["--jsonl", "--url-field", "nope"], records.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("<stdin>: 2 of 2 record(s) have no field `nope`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["--jsonl", "--url-field", "meta.url"], records.as_bytes());
+    assert_eq!(
+        stdout(&out),
+        concat!(
+            r#"{"text":"Body.\n","meta":{"url":"https://www.npr.org/x"}}"#,
+            "\n",
+            r#"{"text":"Other.\n","meta":{}}"#,
+            "\n",
+        )
+    );
+    assert!(
+        stderr(&out).contains("<stdin>: 1 of 2 record(s) have no field `meta.url`"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -313,8 +313,8 @@ enum Item {
 pub const RECORD_PAGES: usize = 16;
 
 /// A record cleaned: its line number, the bytes it was read from, and its output line
-/// with its statistics, or why it is malformed.
-type Cleaned = io::Result<(usize, usize, Result<(Vec<u8>, Option<Stats>), String>)>;
+/// with its statistics and whether it lacks the `--url-field`, or why it is malformed.
+type Cleaned = io::Result<(usize, usize, Result<(Vec<u8>, Option<Stats>, bool), String>)>;
 
 /// The records of one JSONL input, streamed: blank lines are skipped, a read error ends
 /// the stream.
@@ -444,7 +444,7 @@ fn jsonl_one(
     };
     let want_stats = run.stats.is_some();
     let limit = args.max_page_bytes.saturating_mul(RECORD_PAGES);
-    let (mut records_in, mut skipped) = (0u64, 0u64);
+    let (mut records_in, mut skipped, mut no_url_count) = (0u64, 0u64, 0u64);
     // A malformed record under --on-error fail stops the whole run, not only this input.
     let mut stop = false;
     // Record and output buffers go round instead of being freed on another thread.
@@ -461,7 +461,7 @@ fn jsonl_one(
             );
             let read = line.len() + 1;
             pool.give(line);
-            Ok((n, read, r.map(|o| (o, stats))))
+            Ok((n, read, r.map(|(o, no_url)| (o, stats, no_url))))
         }
         Item::TooLong(n, read) => Ok((
             n,
@@ -481,7 +481,8 @@ fn jsonl_one(
         progress.add(read as u64);
         records_in += 1;
         match r {
-            Ok((line, stats)) => {
+            Ok((line, stats, no_url)) => {
+                no_url_count += u64::from(no_url);
                 if let (Some(total), Some(s)) = (&mut run.stats, stats) {
                     total.merge(&s);
                 }
@@ -532,6 +533,15 @@ fn jsonl_one(
         fail(stdout, e, progress)?;
         run.failed += 1;
         return Ok(()); // the destination file, if any, is dropped uncommitted
+    }
+    if let (Some(url), 1..) = (&args.url_field, no_url_count) {
+        // Not an error (a record may have no URL), but a misspelt name must not go unseen.
+        progress.suspend(|| {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "clean: {name}: {no_url_count} of {records_in} record(s) have no field `{url}` (site rules by host not applied to them)"
+            );
+        });
     }
     if skipped > 0 {
         progress.suspend(|| {

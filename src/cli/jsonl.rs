@@ -47,15 +47,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
 }
 
 /// Clean one record (a line without its newline). Returns the output line (with a
-/// newline), written into `out` (emptied first), and, when `stats` is given, counts the
-/// page into it.
+/// newline), written into `out` (emptied first), and whether the record lacks the URL
+/// field asked for; when `stats` is given, counts the page into it.
 pub fn clean_record(
     rules: &RuleSet,
     fields: &Fields<'_>,
     line: &[u8],
     stats: Option<&mut Stats>,
     mut out: Vec<u8>,
-) -> Result<Vec<u8>, String> {
+) -> Result<(Vec<u8>, bool), String> {
     let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
     let members: Members<'_> =
         serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
@@ -81,8 +81,13 @@ pub fn clean_record(
                 .map_err(|_| format!("field `{}` is not a string", fields.text))?,
         },
     };
+    // A top-level key, else a dotted path into nested objects (`metadata.url`).
+    let url_raw = fields
+        .url
+        .and_then(|name| get(name).or_else(|| nested(&members, name)));
+    let url_missing = fields.url.is_some() && url_raw.is_none();
     let url: Option<String> =
-        match fields.url.and_then(get) {
+        match url_raw {
             None => None,
             Some(v) if v.get() == "null" => None,
             Some(v) => Some(serde_json::from_str(v.get()).map_err(|_| {
@@ -156,7 +161,19 @@ pub fn clean_record(
         serde_json::to_writer(&mut out, &list).expect("plain data serialises");
     }
     out.extend_from_slice(b"}\n");
-    Ok(out)
+    Ok((out, url_missing))
+}
+
+/// The value at a dotted `path` (`a.b.c`) through nested objects, trying the longest key
+/// first at each level (`a.b` may itself be a key).
+fn nested<'a>(members: &Members<'a>, path: &str) -> Option<&'a RawValue> {
+    path.match_indices('.').rev().find_map(|(i, _)| {
+        let (head, rest) = (&path[..i], &path[i + 1..]);
+        let v = members.0.iter().find(|(k, _)| k == head)?.1;
+        let inner: Members<'a> = serde_json::from_str(v.get()).ok()?;
+        let found = inner.0.iter().find(|(k, _)| k == rest).map(|(_, v)| *v);
+        found.or_else(|| nested(&inner, rest))
+    })
 }
 
 /// The string a JSON string literal (quotes included) stands for, decoded as serde_json
@@ -294,7 +311,9 @@ mod tests {
     fn other_fields_are_kept_exactly() {
         let line =
             br#"{"id": 1.50, "meta":{"a":[1,"\u00e9"]},"text":"Advertising\nBody.\n","url":null}"#;
-        let out = clean_record(&rules(), &F, line, None, Vec::new()).unwrap();
+        let out = clean_record(&rules(), &F, line, None, Vec::new())
+            .unwrap()
+            .0;
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"id\":1.50,\"meta\":{\"a\":[1,\"\\u00e9\"]},\"text\":\"Body.\\n\",\"url\":null}\n"
@@ -314,7 +333,8 @@ mod tests {
             None,
             Vec::new(),
         )
-        .unwrap();
+        .unwrap()
+        .0;
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"text\":\"Body.\\n\",\"removed\":[{\"rule\":\"generic/ad-label\",\"lines\":[1,1]}]}\n"
@@ -322,9 +342,39 @@ mod tests {
     }
 
     #[test]
+    fn url_field_may_be_a_dotted_path_and_is_reported_missing() {
+        let f = Fields {
+            url: Some("meta.page.url"),
+            ..F
+        };
+        let text = r#""Body.\nNPR thanks our sponsors\n""#;
+        let line =
+            format!(r#"{{"text":{text},"meta":{{"page":{{"url":"https://www.npr.org/x"}}}}}}"#);
+        let (out, missing) = clean_record(&rules(), &f, line.as_bytes(), None, Vec::new()).unwrap();
+        assert!(!missing);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .starts_with("{\"text\":\"Body.\\n\""));
+        // A key with a dot in it is a key first.
+        let line = format!(r#"{{"text":{text},"meta.page":{{"url":"https://www.npr.org/x"}}}}"#);
+        let (out, missing) = clean_record(&rules(), &f, line.as_bytes(), None, Vec::new()).unwrap();
+        assert!(!missing);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .starts_with("{\"text\":\"Body.\\n\""));
+        // Absent: no site rules by host, and the caller is told.
+        let line = format!(r#"{{"text":{text},"meta":{{"page":{{}}}}}}"#);
+        let (out, missing) = clean_record(&rules(), &f, line.as_bytes(), None, Vec::new()).unwrap();
+        assert!(missing);
+        assert!(String::from_utf8(out).unwrap().contains("NPR thanks"));
+    }
+
+    #[test]
     fn url_field_selects_site_rules() {
         let line = br#"{"text":"Body.\nNPR thanks our sponsors\n","url":"https://www.npr.org/x"}"#;
-        let out = clean_record(&rules(), &F, line, None, Vec::new()).unwrap();
+        let out = clean_record(&rules(), &F, line, None, Vec::new())
+            .unwrap()
+            .0;
         assert!(String::from_utf8(out)
             .unwrap()
             .starts_with("{\"text\":\"Body.\\n\""));
