@@ -63,7 +63,8 @@ pub struct FilterArgs {
     /// With --jsonl: the field that holds the page text.
     #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
     pub field: String,
-    /// With --jsonl: the field that holds the page URL (its host selects site rules).
+    /// With --jsonl: the field that holds the page URL (its host selects site rules); a
+    /// dotted name (metadata.url) reaches into nested objects.
     #[arg(long, value_name = "NAME", requires = "jsonl", conflicts_with = "url")]
     pub url_field: Option<String>,
     /// With --jsonl: add this field to each record, listing its removals (rule, lines).
@@ -94,8 +95,8 @@ pub struct FilterArgs {
     /// Never show the progress bar (shown on a terminal's stderr for large runs only).
     #[arg(long)]
     pub no_progress: bool,
-    /// Worker threads for files, pages and JSONL records (default: all cores). Output
-    /// keeps the input order.
+    /// Worker threads for files, pages and JSONL records (default: all cores; at most
+    /// 256). Output keeps the input order.
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
     /// Output format of --explain and --stats.

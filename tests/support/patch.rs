@@ -1,0 +1,47 @@
+//! A minimal `patch`: apply a unified diff as GNU patch reads it (lines split at `\n`,
+//! `\ No newline at end of file` taking the newline off the line before), checking every
+//! context and removed line. Shared by `tests/props.rs` and `fuzz/fuzz_targets/diff_patch.rs`.
+
+/// `text` split after each `\n` (the last piece may have none).
+fn lines(text: &[u8]) -> Vec<&[u8]> {
+    text.split_inclusive(|&b| b == b'\n').collect()
+}
+
+/// Apply a unified diff to `old`, hunk by hunk, checking every context and removed line.
+pub fn apply(old: &[u8], diff: &[u8]) -> Vec<u8> {
+    let old = lines(old);
+    let mut out = Vec::new();
+    let mut at = 0; // next old line to copy
+    let mut d = lines(diff).into_iter().skip(2).peekable();
+    while let Some(h) = d.next() {
+        assert!(h.starts_with(b"@@ -"), "hunk header: {h:?}");
+        let h = std::str::from_utf8(h).unwrap();
+        let start: usize = h[4..].split([',', ' ']).next().unwrap().parse().unwrap();
+        let first = if h[4..].split(' ').next().unwrap().ends_with(",0") {
+            start
+        } else {
+            start - 1
+        };
+        out.extend(old[at..first].iter().copied().flatten());
+        at = first;
+        while let Some(l) = d.next_if(|l| !l.starts_with(b"@@ ")) {
+            let (tag, body) = (l[0], &l[1..]);
+            // `\ No newline at end of file` takes the newline off the line before.
+            let no_nl = d.next_if(|n| n.starts_with(b"\\ ")).is_some();
+            let body = if no_nl { &body[..body.len() - 1] } else { body };
+            match tag {
+                b' ' | b'-' => {
+                    assert_eq!(old[at], body, "old line {}", at + 1);
+                    at += 1;
+                    if tag == b' ' {
+                        out.extend_from_slice(body);
+                    }
+                }
+                b'+' => out.extend_from_slice(body),
+                _ => panic!("diff line {l:?}"),
+            }
+        }
+    }
+    out.extend(old[at..].iter().copied().flatten());
+    out
+}
