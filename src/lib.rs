@@ -20,7 +20,7 @@ pub mod rules;
 pub mod suggest;
 
 pub use engine::{
-    load, words, Backoff, BackoffLevel, Cause, Edit, ExampleFailure, Outcome, Page, Removal,
-    RuleInfo, RuleSet,
+    load, words, Backoff, BackoffLevel, Cause, Edit, ExampleFailure, ExampleResult, Outcome, Page,
+    Removal, RuleInfo, RuleSet,
 };
 pub use rules::{embedded_sources, LoadError, Source};

@@ -23,6 +23,7 @@ use re::{ManyRe, Re, Registry, Scratch};
 pub use compile::REGEX_SIZE_LIMIT;
 pub use outcome::{Backoff, BackoffLevel, Cause, Edit, Outcome, Removal};
 pub use page::Page;
+pub use select::host_of;
 
 use crate::rules::{self, ExampleSpec, LoadError, Source};
 
@@ -442,8 +443,15 @@ impl RuleSet {
     /// Run every rule's worked examples, each with that rule alone (plus layout
     /// normalisation; a `guard` with all generic rules), and return the failures.
     pub fn check_examples(&self) -> (usize, Vec<ExampleFailure>) {
-        let mut run = 0;
-        let mut failures = Vec::new();
+        let all = self.example_results();
+        let run = all.len();
+        (run, all.into_iter().filter_map(|r| r.failure).collect())
+    }
+
+    /// Run every rule's worked examples as [`RuleSet::check_examples`] does, and return
+    /// one result per example, passed or not, in rule order.
+    pub fn example_results(&self) -> Vec<ExampleResult> {
+        let mut results = Vec::new();
         for (i, r) in self.rules.iter().enumerate() {
             let mut active = vec![false; self.rules.len()];
             active[i] = true;
@@ -455,11 +463,10 @@ impl RuleSet {
                 }
             }
             for ex in &r.examples {
-                run += 1;
                 let page = Page::new(ex.input.as_bytes());
                 let got = self.apply_active(&page, &active).render(&page);
                 let got = String::from_utf8_lossy(&got).into_owned();
-                if got != ex.output {
+                let failure = (got != ex.output).then(|| {
                     let status = if got.contains(ex.output.trim()) {
                         "missing"
                     } else if ex.output.contains(got.trim()) {
@@ -467,18 +474,34 @@ impl RuleSet {
                     } else {
                         "wrong"
                     };
-                    failures.push(ExampleFailure {
+                    ExampleFailure {
                         rule: r.id.clone(),
                         pos: ex.pos.clone(),
                         status,
                         expected: ex.output.clone(),
                         actual: got,
-                    });
-                }
+                    }
+                });
+                results.push(ExampleResult {
+                    rule: i,
+                    pos: ex.pos.clone(),
+                    failure,
+                });
             }
         }
-        (run, failures)
+        results
     }
+}
+
+/// One worked example's result.
+#[derive(Debug, Clone)]
+pub struct ExampleResult {
+    /// Index of its rule in [`RuleSet::rules`].
+    pub rule: usize,
+    /// Where the example is written.
+    pub pos: rules::Pos,
+    /// What went wrong, `None` when the example holds.
+    pub failure: Option<ExampleFailure>,
 }
 
 #[cfg(test)]

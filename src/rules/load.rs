@@ -50,17 +50,23 @@ fn shorten_unknown_field(msg: &str) -> String {
     let Some((field, expected)) = rest.split_once("`, expected one of ") else {
         return msg.to_owned();
     };
-    let best = expected
-        .split(", ")
-        .map(|f| f.trim_matches('`'))
-        .map(|f| (edit_distance(field, f), f))
-        .min();
-    match best {
-        Some((d, f)) if d <= 2 || f.starts_with(field) || field.starts_with(f) => {
-            format!("unknown field `{field}` (did you mean `{f}`?)")
-        }
-        _ => format!("unknown field `{field}`"),
+    let fields = expected.split(", ").map(|f| f.trim_matches('`'));
+    match closest(field, fields) {
+        Some(f) => format!("unknown field `{field}` (did you mean `{f}`?)"),
+        None => format!("unknown field `{field}`"),
     }
+}
+
+/// The candidate closest to `word` (by edit distance), when it is close enough to be what
+/// was meant: at most two edits away, or one is a prefix of the other. For did-you-mean
+/// hints on unknown fields and rule ids.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .min()
+        .filter(|&(d, c)| d <= 2 || c.starts_with(word) || word.starts_with(c))
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -441,7 +447,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// 1-based line and column (in characters) of byte offset `off` in `text`.
-pub(crate) fn pos_at(file: &Arc<str>, text: &str, off: usize) -> Pos {
+pub fn pos_at(file: &Arc<str>, text: &str, off: usize) -> Pos {
     let off = off.min(text.len());
     let off = (0..=off)
         .rev()

@@ -13,7 +13,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use embedded::embedded_sources;
-pub use load::parse_source;
+pub use load::{closest, parse_source, pos_at};
 
 /// A rule file's text and the name errors should call it by (usually its path).
 #[derive(Debug, Clone)]
