@@ -8,9 +8,15 @@ use clap::{ArgGroup, Args as ClapArgs, Parser, Subcommand, ValueEnum};
 /// scraped page text and leave the article.
 ///
 /// With no FILE, or when FILE is -, reads standard input. Each FILE is cleaned in turn
-/// and written to standard output.
+/// and written to standard output. Settings come from a `.clean.toml` in the current
+/// directory or the nearest parent (see --config).
 #[derive(Debug, Parser)]
-#[command(name = "clean", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "clean",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = EXAMPLES
+)]
 pub struct Args {
     /// Subcommands; without one, `clean` is a filter.
     #[command(subcommand)]
@@ -19,6 +25,20 @@ pub struct Args {
     #[command(flatten)]
     pub filter: FilterArgs,
 }
+
+/// One-line examples, shown at the foot of `clean --help`.
+const EXAMPLES: &str = "\
+Examples:
+  clean page.txt > page.clean.txt          clean one page
+  clean --url https://www.npr.org/x p.txt  pick site rules by the page's host
+  clean --explain page.txt                 list every removal with its rule
+  clean --disable generic/byline page.txt  turn one rule off (also `disable` in .clean.toml)
+  clean --config ci.toml page.txt          use this configuration file (--no-config: none)
+  clean rules --format json                the loaded rules as JSON
+  clean rules --dump rules/generic.toml    print an embedded rule file to adapt
+  clean test samples/ --format json        check samples, JSON Lines out
+  clean completions bash > ~/.local/share/bash-completion/completions/clean
+  clean man > ~/.local/share/man/man1/clean.1";
 
 /// Where rules come from; shared by every mode.
 #[derive(Debug, Clone, ClapArgs)]
@@ -30,6 +50,16 @@ pub struct RuleArgs {
     /// Do not load the rules embedded in the binary.
     #[arg(long)]
     pub no_default_rules: bool,
+    /// Turn off the rule with this id (repeatable; adds to `disable` in the config).
+    #[arg(long = "disable", value_name = "RULE_ID")]
+    pub disable: Vec<String>,
+    /// Read settings from this file instead of the .clean.toml found from the current
+    /// directory up (also: the CLEAN_CONFIG environment variable).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// The filter mode.
@@ -43,7 +73,7 @@ pub struct FilterArgs {
     #[command(flatten)]
     pub rules: RuleArgs,
     /// The page's URL: its host selects site rules (`hosts` in a rule file).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
     pub url: Option<String>,
     /// Print a unified diff of what would be removed, each hunk naming its rule; exit 1
     /// when anything would change, 0 when nothing would.
@@ -95,8 +125,8 @@ pub struct FilterArgs {
     /// Never show the progress bar (shown on a terminal's stderr for large runs only).
     #[arg(long)]
     pub no_progress: bool,
-    /// Worker threads for files, pages and JSONL records (default: all cores; at most
-    /// 256). Output keeps the input order.
+    /// Worker threads for files, pages and JSONL records (default, and 0: all cores; at
+    /// most 256). Output keeps the input order.
     #[arg(short = 'j', long = "jobs", value_name = "N")]
     pub jobs: Option<usize>,
     /// Output format of --explain and --stats.
@@ -108,8 +138,32 @@ pub struct FilterArgs {
     pub color: ColorChoice,
 }
 
+/// A page URL: `scheme://host…`, or a bare host with a dot (`npr.org/x`).
+pub fn parse_url(s: &str) -> Result<String, String> {
+    let has_scheme = s.split_once("://").is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    let host_ok = clean::engine::host_of(s).is_some_and(|h| {
+        h.starts_with('[')
+            || (h
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+                && (has_scheme || h.contains('.')))
+    });
+    if host_ok && !s.contains(char::is_whitespace) {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "`{s}` is not a URL (expected e.g. https://www.example.org/page or example.org/page)"
+        ))
+    }
+}
+
 /// A byte count with an optional K, M or G suffix (powers of 1024).
-fn parse_size(s: &str) -> Result<usize, String> {
+pub fn parse_size(s: &str) -> Result<usize, String> {
     let t = s.trim();
     let (num, mult) = match t.char_indices().last() {
         Some((i, c)) if c.is_ascii_alphabetic() => {
@@ -152,7 +206,8 @@ pub enum OnError {
 }
 
 /// When to use colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ColorChoice {
     /// When stdout is a terminal and NO_COLOR is unset.
     Auto,
@@ -174,16 +229,40 @@ pub enum Cmd {
         /// Write the expectations of new and changed samples (after review) and exit 0.
         #[arg(long)]
         update: bool,
+        /// The URL samples are cleaned as (its host selects site rules).
+        #[arg(long, value_name = "URL", value_parser = parse_url)]
+        url: Option<String>,
+        /// Output format: text, or JSON Lines (one object per sample and per rule
+        /// example, then a summary).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// Rule sources.
         #[command(flatten)]
         rules: RuleArgs,
     },
-    /// List the loaded rules: id, kind, source file and why.
+    /// List the loaded rules: id, kind, source file and why; the configuration and rule
+    /// files in use; rules turned off are marked.
     Rules {
         /// Rule sources.
         #[command(flatten)]
         rules: RuleArgs,
+        /// Output format: text, or one JSON array of objects (id, kind, source, why, site,
+        /// disabled).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Print an embedded rule file (e.g. rules/generic.toml) to copy and adapt; with
+        /// no FILE, list the embedded files.
+        #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+        dump: Option<String>,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `clean man > ~/.local/share/man/man1/clean.1`.
+    Man,
     /// Score cleaned pages against gold (hand-cleaned) texts: token and line precision,
     /// recall and F1 per page, macro-averaged (the measure of the eval set's score.py).
     Eval(super::eval::EvalArgs),

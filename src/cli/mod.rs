@@ -4,6 +4,7 @@
 //! work. Errors on one input are reported and counted, and the others still run.
 
 pub mod args;
+mod config;
 mod corpus;
 mod eval;
 mod input;

@@ -8,10 +8,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use super::args::{Args, Cmd, ColorChoice, FilterArgs, Format, RuleArgs};
-use super::input::{read_input, rule_set};
+use super::config;
+use super::input::{disabled, load_rules, load_rules_with, read_input};
 use super::progress::Progress;
 use super::{corpus, parallel};
 use anyhow::Context;
@@ -20,15 +22,40 @@ use clean::Page;
 
 /// Run the binary; the only place that prints errors and picks the exit status.
 pub fn main() -> ExitCode {
-    let args = Args::parse();
+    let matches = Args::command().get_matches();
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match args.cmd {
-        None => filter(args.filter),
-        Some(Cmd::Rules { rules }) => list_rules(&rules),
+        None => filter(args.filter, &matches),
+        Some(Cmd::Rules {
+            rules,
+            format,
+            dump,
+        }) => match dump {
+            Some(name) if format == Format::Text => dump_rules(&name),
+            Some(_) => Err(anyhow::anyhow!(
+                "--dump prints a rule file as it is: drop --format"
+            )),
+            None => list_rules(&rules, format),
+        },
         Some(Cmd::Test {
             paths,
             update,
+            url,
+            format,
             rules,
-        }) => super::verify::run(&paths, update, &rules),
+        }) => super::verify::run(&paths, update, url.as_deref(), format, &rules),
+        Some(Cmd::Completions { shell }) => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Args::command(), "clean", &mut buf);
+            print(&buf)
+        }
+        Some(Cmd::Man) => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Args::command())
+                .render(&mut buf)
+                .map_err(anyhow::Error::from)
+                .and_then(|()| print(&buf))
+        }
         Some(Cmd::Suggest(a)) => super::suggest::run(a),
         Some(Cmd::Eval(a)) => super::eval::run(a),
     };
@@ -40,6 +67,14 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Write generated text (a completion script, the man page) to stdout.
+fn print(bytes: &[u8]) -> Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn report(e: &anyhow::Error) {
@@ -73,8 +108,23 @@ pub fn styles(choice: ColorChoice, is_terminal: bool) -> Styles {
 
 /// The filter: dispatch to the review modes (sequential, to stdout), JSONL, or plain
 /// pages (in parallel, to stdout, an output folder, or in place).
-fn filter(args: FilterArgs) -> Result<ExitCode> {
-    let rules = rule_set(&args.rules)?;
+fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
+    let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+    if given("format") && !(args.explain || args.stats) {
+        anyhow::bail!(
+            "--format applies to --explain and --stats only (and to `clean rules`, `clean test`): add one of them, or drop --format"
+        );
+    }
+    // The configuration gives defaults; flags on the command line win.
+    let cfg = config::find(&args.rules)?;
+    if let (false, Some(n)) = (given("max_page_bytes"), cfg.max_page_bytes) {
+        args.max_page_bytes = n;
+    }
+    if let (false, Some(c)) = (given("color"), cfg.color) {
+        args.color = c;
+    }
+    args.jobs = args.jobs.or(cfg.jobs);
+    let rules = load_rules(&args.rules, &cfg)?;
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -227,10 +277,34 @@ pub fn display_name(path: &std::path::Path) -> String {
     }
 }
 
-/// `clean rules`: id, kind, source file:line and why of every loaded rule.
-fn list_rules(args: &RuleArgs) -> Result<ExitCode> {
-    let rules = rule_set(args)?;
+/// `clean rules`: id, kind, source file:line and why of every loaded rule, rules turned
+/// off marked; in text, then the configuration and the rule files in use.
+fn list_rules(args: &RuleArgs, format: Format) -> Result<ExitCode> {
+    let cfg = config::find(args)?;
+    let rules = load_rules_with(args, &cfg, true)?;
+    let off = disabled(args, &cfg);
+    let is_off = |id: &str| off.contains(&id);
     let mut out = io::BufWriter::new(io::stdout().lock());
+    if format == Format::Json {
+        let list: Vec<_> = rules
+            .rules()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "kind": r.kind,
+                    "source": format!("{}:{}", r.file, r.line),
+                    "why": r.why,
+                    "site": r.site.map(|s| rules.sites()[s].name.as_str()),
+                    "disabled": is_off(&r.id),
+                })
+            })
+            .collect();
+        serde_json::to_writer(&mut out, &list)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let id_w = rules
         .rules()
         .iter()
@@ -241,12 +315,55 @@ fn list_rules(args: &RuleArgs) -> Result<ExitCode> {
     writeln!(out, "{:<id_w$}  {:<6}  {:<28}  WHY", "ID", "KIND", "SOURCE")?;
     for r in rules.rules() {
         let src = format!("{}:{}", r.file, r.line);
+        let mark = if is_off(&r.id) { "(disabled) " } else { "" };
         writeln!(
             out,
-            "{:<id_w$}  {:<6}  {:<28}  {}",
+            "{:<id_w$}  {:<6}  {:<28}  {mark}{}",
             r.id, r.kind, src, r.why
         )?;
     }
+    let mut files: Vec<&str> = rules.rules().iter().map(|r| r.file.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
+    let config = cfg
+        .path
+        .as_ref()
+        .map_or("none".into(), |p| p.display().to_string());
+    writeln!(out, "\nconfig: {config}\nrule files: {}", files.join(", "))?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `clean rules --dump [FILE]`: an embedded rule file as it is (`rules/NAME.toml`,
+/// `NAME.toml` or `NAME`), or with no name the list of them.
+fn dump_rules(name: &str) -> Result<ExitCode> {
+    let embedded = clean::embedded_sources();
+    let mut out = io::stdout().lock();
+    if name.is_empty() {
+        for s in &embedded {
+            writeln!(out, "{}", s.name)?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let stem = |n: &str| {
+        let n = n.strip_prefix("rules/").unwrap_or(n);
+        n.strip_suffix(".toml").unwrap_or(n).to_owned()
+    };
+    match embedded.iter().find(|s| stem(&s.name) == stem(name)) {
+        Some(s) => {
+            out.write_all(s.text.as_bytes())?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let stems: Vec<String> = embedded.iter().map(|s| stem(&s.name)).collect();
+            let hint = clean::rules::closest(&stem(name), stems.iter().map(String::as_str))
+                .map(|c| format!(" (did you mean `rules/{c}.toml`?)"))
+                .unwrap_or_default();
+            anyhow::bail!(
+                "--dump: no embedded rule file `{name}`{hint}; `clean rules --dump` lists them"
+            )
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use similar::TextDiff;
 
-use super::args::{ColorChoice, RuleArgs};
+use super::args::{ColorChoice, Format, RuleArgs};
 use super::input::rule_set;
 use super::output::write_atomic;
 use super::run::styles;
@@ -59,9 +59,25 @@ fn collect(p: &Path, out: &mut Vec<PathBuf>, expectations: &mut Vec<PathBuf>) ->
     Ok(())
 }
 
-/// Run the samples under `paths` and the rules' examples; with `update`, record new and
-/// changed expectations instead of failing on them.
-pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<ExitCode> {
+/// One JSON Lines record of `clean test --format json`.
+fn json_line(out: &mut impl Write, v: serde_json::Value) -> Result<()> {
+    serde_json::to_writer(&mut *out, &v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Run the samples under `paths` (cleaned as `url`, when given) and the rules' examples;
+/// with `update`, record new and changed expectations instead of failing on them. `format`
+/// picks text for people or JSON Lines: one object per sample and per example, then a
+/// summary.
+pub fn run(
+    paths: &[PathBuf],
+    update: bool,
+    url: Option<&str>,
+    format: Format,
+    rule_args: &RuleArgs,
+) -> Result<ExitCode> {
+    let json = format == Format::Json;
     let rules = rule_set(rule_args)?;
     let (mut samples, mut expectations) = (Vec::new(), Vec::new());
     for p in paths {
@@ -83,13 +99,41 @@ pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<Exit
     let (mut passed, mut failed, mut new, mut written) = (0, 0, 0, 0);
     for sample in &samples {
         let input = fs::read(sample).with_context(|| sample.display().to_string())?;
-        let got = rules.clean(&input, None);
+        let got = rules.clean(&input, url);
         let exp_path = expectation(sample);
         let expected = match fs::read(&exp_path) {
             Ok(b) => Some(b),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).with_context(|| exp_path.display().to_string()),
         };
+        if json {
+            let status = match &expected {
+                Some(exp) if *exp == got => "ok",
+                Some(_) if update => "updated",
+                Some(_) => "failed",
+                None if update => "recorded",
+                None => "new",
+            };
+            match status {
+                "ok" => passed += 1,
+                "failed" => failed += 1,
+                "new" => new += 1,
+                _ => {
+                    write_atomic(&exp_path, &got)?;
+                    written += 1;
+                }
+            }
+            json_line(
+                &mut out,
+                serde_json::json!({
+                    "type": "sample",
+                    "path": sample.display().to_string(),
+                    "expected": exp_path.display().to_string(),
+                    "status": status,
+                }),
+            )?;
+            continue;
+        }
         match expected {
             Some(exp) if exp == got => {
                 passed += 1;
@@ -144,6 +188,13 @@ pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<Exit
     }
     // An expectation without its sample guards nothing: the sample was renamed or lost.
     for e in &orphans {
+        if json {
+            json_line(
+                &mut out,
+                serde_json::json!({"type": "orphan", "expected": e.display().to_string()}),
+            )?;
+            continue;
+        }
         writeln!(
             out,
             "{}ORPHAN{}  {} (its sample is missing: restore it, or delete this file)",
@@ -152,7 +203,7 @@ pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<Exit
             e.display()
         )?;
     }
-    if samples.is_empty() {
+    if samples.is_empty() && !json {
         writeln!(
             out,
             "{}FAILED{}  no samples (*.txt) under {}",
@@ -165,30 +216,64 @@ pub fn run(paths: &[PathBuf], update: bool, rule_args: &RuleArgs) -> Result<Exit
                 .join(", ")
         )?;
     }
-    let (examples, ex_failures) = rules.check_examples();
-    for f in &ex_failures {
+    let results = rules.example_results();
+    let examples = results.len();
+    if json {
+        for r in &results {
+            let mut v = serde_json::json!({
+                "type": "example",
+                "rule": rules.rules()[r.rule].id,
+                "at": r.pos.to_string(),
+                "status": r.failure.as_ref().map_or("ok", |f| f.status),
+            });
+            if let Some(f) = &r.failure {
+                v["expected"] = f.expected.clone().into();
+                v["actual"] = f.actual.clone().into();
+            }
+            json_line(&mut out, v)?;
+        }
+    }
+    let ex_failures: Vec<_> = results.into_iter().filter_map(|r| r.failure).collect();
+    let ex_passed = examples - ex_failures.len();
+    let all_failed =
+        failed + new + orphans.len() + usize::from(samples.is_empty()) + ex_failures.len();
+    if json {
+        json_line(
+            &mut out,
+            serde_json::json!({
+                "type": "summary",
+                "samples": {
+                    "passed": passed, "failed": failed, "new": new, "written": written,
+                    "orphaned": orphans.len(),
+                },
+                "examples": {"passed": ex_passed, "failed": ex_failures.len()},
+                "passed": passed + ex_passed,
+                "failed": all_failed,
+            }),
+        )?;
+    }
+    for f in ex_failures.iter().filter(|_| !json) {
         writeln!(
             out,
             "{}FAILED{}  example at {} of rule {} ({}):\n  expected {:?}\n  got      {:?}",
             st.removed, st.reset, f.pos, f.rule, f.status, f.expected, f.actual
         )?;
     }
-    let ex_passed = examples - ex_failures.len();
-    writeln!(
+    if !json {
+        writeln!(
         out,
         "samples: {passed} passed, {failed} failed, {new} new{}{}; examples: {ex_passed} passed, {} failed",
         if update { format!(", {written} written") } else { String::new() },
         if orphans.is_empty() { String::new() } else { format!(", {} orphaned", orphans.len()) },
         ex_failures.len()
     )?;
-    let all_failed =
-        failed + new + orphans.len() + usize::from(samples.is_empty()) + ex_failures.len();
-    writeln!(
-        out,
-        "clean-test: {} passed, {} failed",
-        passed + ex_passed,
-        all_failed
-    )?;
+        writeln!(
+            out,
+            "clean-test: {} passed, {} failed",
+            passed + ex_passed,
+            all_failed
+        )?;
+    }
     out.flush()?;
     Ok(if all_failed == 0 {
         ExitCode::SUCCESS
