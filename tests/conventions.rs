@@ -332,6 +332,21 @@ fn test_as_json_lines_and_with_a_default_url() {
         .map(|v| v["status"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(statuses, ["failed", "new"]);
+    // An expectation whose sample is gone is an orphan record, counted as a failure.
+    std::fs::remove_file(d.join("s/a.txt")).unwrap();
+    let o = run_in(&d, &with_url, &[]);
+    let records: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let orphan = records.iter().find(|v| v["type"] == "orphan").unwrap();
+    assert!(orphan["expected"]
+        .as_str()
+        .unwrap()
+        .ends_with("a.clean.txt"));
+    let summary = records.last().unwrap();
+    assert_eq!(summary["samples"]["orphaned"], 1);
+    assert_eq!(summary["failed"], 2, "{summary}");
 }
 
 #[test]
