@@ -21,6 +21,6 @@ pub mod suggest;
 
 pub use engine::{
     load, words, Backoff, BackoffLevel, Cause, Edit, ExampleFailure, ExampleResult, Outcome, Page,
-    Removal, RuleInfo, RuleSet,
+    Reason, Removal, RuleInfo, RuleSet, SiteApplied,
 };
 pub use rules::{embedded_sources, LoadError, Source};

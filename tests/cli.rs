@@ -255,3 +255,62 @@ fn pages_over_the_cap_are_cleaned_in_pieces() {
     let out = clean(&["--max-page-bytes", "0"], b"x\n");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A made-up page with a Ukrinform-style time stamp line, which the shipped Ukrinform
+/// file detects.
+const STAMPED: &[u8] = b"Harbour Town News\n\nThe ferry timetable changes next week, the port authority said on Friday.\n\nMORE ABOUT\nOlder headline\n08:15, 03.02.2025\n";
+
+fn site_entries(args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--explain", "--format", "json"];
+    all.extend_from_slice(args);
+    all.push("-");
+    let out = clean(&all, STAMPED);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"action\":\"site\""))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn an_explicit_url_wins_over_detection() {
+    // Without a URL the time stamp line claims the page for Ukrinform, and --explain
+    // says so.
+    let detected = site_entries(&[]);
+    assert_eq!(detected.len(), 1, "{detected:?}");
+    assert!(
+        detected[0].contains("\"rule\":\"ukrinform\"") && detected[0].contains("matches line 7"),
+        "{}",
+        detected[0]
+    );
+    let out = clean(&[], STAMPED);
+    assert!(!text(&out.stdout).contains("Older headline"));
+    // Another site's URL: no site rules at all, the same text or not.
+    assert!(site_entries(&["--url", "https://www.harbour.example/ferry"]).is_empty());
+    let out = clean(&["--url", "https://www.harbour.example/ferry"], STAMPED);
+    assert!(
+        !text(&out.stderr).contains("ukrinform")
+            && text(&out.stdout).contains("The ferry timetable")
+    );
+    let ex = clean(
+        &[
+            "--explain",
+            "--url",
+            "https://www.harbour.example/ferry",
+            "-",
+        ],
+        STAMPED,
+    );
+    assert!(
+        !text(&ex.stdout).contains("ukrinform/"),
+        "{}",
+        text(&ex.stdout)
+    );
+    // Its own URL: the host decides, and --explain names it.
+    let own = site_entries(&["--url", "https://www.ukrinform.net/rubric/1.html"]);
+    assert!(
+        own.len() == 1 && own[0].contains("the URL's host www.ukrinform.net is in ukrinform.net"),
+        "{own:?}"
+    );
+}

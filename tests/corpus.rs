@@ -103,6 +103,45 @@ fn field_names_and_url_field() {
 }
 
 #[test]
+fn the_url_field_wins_over_detection() {
+    let dir = tmp("url-field-precedence");
+    let rules = dir.join("radio.toml");
+    fs::write(
+        &rules,
+        "[site]\nhosts = [\"radio.example\"]\ndetect = ['^Radio Hour$']\n\
+         [[rule]]\nid = \"radio/title\"\nwhy = \"show title\"\nkind = \"drop\"\nlines = [\"Radio Hour\"]\n",
+    )
+    .unwrap();
+    let record = |url: &str| format!("{{\"text\":\"Radio Hour\\nText.\\n\"{url}}}\n");
+    let input = [
+        record(",\"url\":\"https://other.example/a\""),
+        record(",\"url\":\"https://www.radio.example/a\""),
+        record(""),
+    ]
+    .concat();
+    let out = run(
+        &[
+            "--no-default-rules",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--jsonl",
+            "--url-field",
+            "url",
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Another host's URL: the detect line does not claim the page. Its own host, or no
+    // URL and the detect line: the site's rule applies.
+    assert_eq!(
+        text(&out.stdout),
+        "{\"text\":\"Radio Hour\\nText.\\n\",\"url\":\"https://other.example/a\"}\n\
+         {\"text\":\"Text.\\n\",\"url\":\"https://www.radio.example/a\"}\n\
+         {\"text\":\"Text.\\n\"}\n"
+    );
+}
+
+#[test]
 fn malformed_records_fail_or_are_skipped_and_counted() {
     let input = "{\"text\":\"a\\n\"}\nnot json\n{\"text\":\"b\\n\"}\n";
     let fail = run(&["--jsonl"], input.as_bytes());

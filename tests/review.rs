@@ -97,8 +97,12 @@ fn explain_text_and_json() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines[0]["rule"], "npr/player-widget");
-    assert_eq!(lines[0]["lines"], serde_json::json!([1, 3]));
+    // First why the NPR file applies (no URL: a detect pattern), then the removals.
+    assert_eq!(lines[0]["action"], "site");
+    assert_eq!(lines[0]["rule"], "npr");
+    assert_eq!(lines[0]["lines"], serde_json::json!([1, 1]));
+    assert_eq!(lines[1]["rule"], "npr/player-widget");
+    assert_eq!(lines[1]["lines"], serde_json::json!([1, 3]));
     let strip = lines
         .iter()
         .find(|l| l["action"] == "stripped")

@@ -251,7 +251,8 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
         if args.diff {
             changed |= diff::write_diff(&mut out, &name, &page, &outcome, rules, &st)?;
         } else {
-            let entries = explain::entries(&name, &page, &outcome, rules);
+            let sites = rules.sites_applied(&page, args.url.as_deref());
+            let entries = explain::entries(&name, &page, &outcome, rules, &sites);
             match args.format {
                 Format::Text => explain::write_text(&mut out, &entries, &st)?,
                 Format::Json => explain::write_json(&mut out, &entries)?,

@@ -134,15 +134,10 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
         }
     }
 
-    // Pass 5: the main region, on pages no site rule claims (unless the rule says so).
-    let site_page = rs
-        .rules
-        .iter()
-        .zip(active)
-        .any(|(r, &on)| on && r.site.is_some());
+    // Pass 5: the main region (unless a site that claims the page disables it).
     for (r, rule) in rs.rules.iter().enumerate() {
         if let Step::Region(p) = &rule.step {
-            if active[r] && (p.site_pages || !site_page) {
+            if active[r] {
                 region(sc, page, &mut fate, limit, p, Cause::Rule(r as u32));
             }
         }

@@ -32,7 +32,7 @@ const DFA_CACHE_LIMIT: usize = 16 << 20;
 
 /// How a pattern is anchored when compiled.
 #[derive(Clone, Copy)]
-enum Anchor {
+pub(super) enum Anchor {
     /// Must match the whole trimmed line.
     Line,
     /// Anywhere inside a line.
@@ -41,7 +41,7 @@ enum Anchor {
     Page,
 }
 
-fn source(p: &str, a: Anchor) -> String {
+pub(super) fn source(p: &str, a: Anchor) -> String {
     match a {
         Anchor::Line => format!("^(?:{p})$"),
         Anchor::Span => p.to_owned(),
@@ -450,6 +450,7 @@ fn compile_with(
 ) -> Result<RuleSet, LoadError> {
     let mut reg = Registry::default();
     let mut sites = Vec::new();
+    let mut disables = Vec::new();
     let mut specs: Vec<RuleSpec> = Vec::new();
     for f in files {
         let site_idx = match f.site {
@@ -480,8 +481,11 @@ fn compile_with(
                     name: s.name,
                     file: s.file.to_string(),
                     hosts: s.hosts,
+                    detect_patterns: s.detect.iter().map(|p| p.text.clone()).collect(),
                     detect,
+                    disable: Vec::new(),
                 });
+                disables.push(s.disable);
                 Some(sites.len() - 1)
             }
             None => None,
@@ -490,6 +494,10 @@ fn compile_with(
             r.site = site_idx;
             specs.push(r);
         }
+    }
+
+    for (i, (site, list)) in sites.iter_mut().zip(&disables).enumerate() {
+        site.disable = disabled_rules(&specs, i, list);
     }
 
     let mut triggers = Builder::default();
@@ -568,7 +576,6 @@ fn compile_with(
                 min_run: p.min_run,
                 chrome_penalty: p.chrome_penalty as f64,
                 stop_after: p.stop_after as f64,
-                site_pages: p.site_pages,
                 heading: p.heading,
                 trailing_sentences: p.trailing_sentences,
             }),
@@ -617,6 +624,19 @@ fn compile_with(
         sites,
         rules,
     })
+}
+
+/// The rules of other files that a site's `disable` list names, by id or kind. An id no
+/// loaded rule has is no error: a site file stays usable with or without the rules it
+/// turns off (say, without the embedded generic rules).
+fn disabled_rules(specs: &[RuleSpec], site: usize, list: &[String]) -> Vec<u32> {
+    specs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.site != Some(site))
+        .filter(|(_, r)| list.iter().any(|d| *d == r.id || d == r.kind.name()))
+        .map(|(i, _)| u32::try_from(i).expect("fewer than 2^32 rules"))
+        .collect()
 }
 
 /// Compile a list of whole-line patterns into one regex (`None` when empty), checking

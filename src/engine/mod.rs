@@ -23,7 +23,7 @@ use re::{ManyRe, Re, Registry, Scratch};
 pub use compile::REGEX_SIZE_LIMIT;
 pub use outcome::{Backoff, BackoffLevel, Cause, Edit, Outcome, Removal};
 pub use page::Page;
-pub use select::host_of;
+pub use select::{host_of, Reason, SiteApplied};
 
 use crate::rules::{self, ExampleSpec, LoadError, Source};
 
@@ -63,7 +63,11 @@ pub struct Site {
     pub file: String,
     /// Host names.
     pub hosts: Vec<String>,
+    /// Its `detect` patterns, as written.
+    pub detect_patterns: Vec<String>,
     pub(crate) detect: Option<select::Detect>,
+    /// The rules of other files it turns off on its pages (its `disable` list).
+    pub(crate) disable: Vec<u32>,
 }
 
 /// What the engine knows about one rule.
@@ -131,7 +135,6 @@ pub(crate) struct RegionParams {
     pub(crate) min_run: usize,
     pub(crate) chrome_penalty: f64,
     pub(crate) stop_after: f64,
-    pub(crate) site_pages: bool,
     pub(crate) heading: bool,
     pub(crate) trailing_sentences: bool,
 }
@@ -259,8 +262,9 @@ impl RuleSet {
         }
     }
 
-    /// Clean one page: select the rules that apply (generic rules, plus site rules whose
-    /// `hosts` match `url` or whose `detect` patterns match the text), apply them, and
+    /// Clean one page: select the rules that apply (site rules whose `hosts` match `url`,
+    /// or without a URL whose `detect` patterns match the text; generic rules but for what
+    /// those sites `disable`), apply them, and
     /// return the record of what was removed. Render it with [`Outcome::render`].
     ///
     /// ```

@@ -1,10 +1,13 @@
-//! Which rules apply to a page: generic rules always; a site's rules when the page's URL
-//! host is one of the site's `hosts` (or a subdomain of one), or when one of its `detect`
-//! patterns matches the page text.
+//! Which rules apply to a page: a site's rules when the page's URL host is one of the
+//! site's `hosts` (or a subdomain of one); without a URL, when one of its `detect` patterns
+//! matches the page text. A URL decides alone: detection is only the fallback. Generic
+//! rules apply to every page, but for those the `disable` list of a site that applies
+//! turns off.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind, Look};
 
+use super::compile::{source, Anchor};
 use super::re::Re;
 use super::{Page, RuleSet, Scratch};
 
@@ -82,17 +85,114 @@ impl RuleSet {
         let site_on: Vec<bool> = self
             .sites
             .iter()
-            .map(|s| {
-                host.as_deref()
-                    .is_some_and(|h| s.hosts.iter().any(|sh| host_matches(h, sh)))
-                    || s.detect.as_ref().is_some_and(|d| d.is_match(sc, page))
+            .map(|s| match &host {
+                Some(h) => s.hosts.iter().any(|sh| host_matches(h, sh)),
+                None => s.detect.as_ref().is_some_and(|d| d.is_match(sc, page)),
             })
             .collect();
-        self.rules
+        let mut active: Vec<bool> = self
+            .rules
             .iter()
             .map(|r| r.site.is_none_or(|s| site_on[s]))
+            .collect();
+        for (s, _) in self.sites.iter().zip(&site_on).filter(|(_, on)| **on) {
+            for &r in &s.disable {
+                active[r as usize] = false;
+            }
+        }
+        active
+    }
+
+    /// The sites whose rules apply to this page, and why: a URL with a host decides
+    /// alone (the sites whose `hosts` match it); without one, `detect` patterns do.
+    pub fn sites_applied(&self, page: &Page<'_>, url: Option<&str>) -> Vec<SiteApplied> {
+        let host = url.and_then(host_of);
+        self.sites
+            .iter()
+            .enumerate()
+            .filter_map(|(site, s)| {
+                let reason = match &host {
+                    Some(h) => Reason::Host {
+                        host: h.clone(),
+                        matched: s.hosts.iter().find(|sh| host_matches(h, sh))?.clone(),
+                    },
+                    None => detect_reason(page, &s.detect_patterns)?,
+                };
+                Some(SiteApplied { site, reason })
+            })
             .collect()
     }
+}
+
+/// A site whose rules apply to a page ([`RuleSet::sites_applied`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteApplied {
+    /// Index into [`RuleSet::sites`].
+    pub site: usize,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// Why a site's rules apply to a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The page's URL host is one of the site's `hosts` (or a subdomain of one).
+    Host {
+        /// The URL's host.
+        host: String,
+        /// The entry of `hosts` it matched.
+        matched: String,
+    },
+    /// No URL: a `detect` pattern matched.
+    Detect {
+        /// The pattern, as written.
+        pattern: String,
+        /// 0-based line where its first match starts.
+        line: usize,
+    },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::Host { host, matched } if host == matched => {
+                write!(f, "the URL's host is {host}")
+            }
+            Reason::Host { host, matched } => {
+                write!(f, "the URL's host {host} is in {matched}")
+            }
+            Reason::Detect { pattern, line } => write!(
+                f,
+                "no URL; detect pattern `{pattern}` matches line {}",
+                line + 1
+            ),
+        }
+    }
+}
+
+/// The pattern that matches first in `page`, and the line where that match starts. Only
+/// `--explain` asks, so each pattern is compiled here; one the `regex` crate refuses
+/// (say, over its default size limit) is passed over.
+fn detect_reason(page: &Page<'_>, patterns: &[String]) -> Option<Reason> {
+    patterns
+        .iter()
+        .filter_map(|p| {
+            let re = regex::bytes::Regex::new(&source(p, Anchor::Page)).ok()?;
+            let at = re.find(page.bytes())?.start();
+            let line = page
+                .lines()
+                .partition_point(|l| l.start <= at)
+                .saturating_sub(1);
+            Some((
+                at,
+                Reason::Detect {
+                    pattern: p.clone(),
+                    line,
+                },
+            ))
+        })
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, r)| r)
 }
 
 /// The lower-case host of a URL (`https://user@www.NPR.org:443/x` → `www.npr.org`); a bare
@@ -200,6 +300,79 @@ mod tests {
             let want = regex::bytes::Regex::new(DETECT[k]).unwrap().is_match(&bytes);
             proptest::prop_assert_eq!(detect.is_match(&mut sc, &Page::new(&bytes)), want);
         }
+    }
+
+    /// A site file (`hosts` and `detect`) that drops "Ad" lines and turns off what
+    /// `disable` lists, and generic rules: a drop of "Menu" lines, a cut at "Footer".
+    fn site_and_generic(disable: &str) -> RuleSet {
+        let site = format!(
+            "[site]\nhosts = [\"ledger.example\"]\ndetect = ['^Evening Ledger$']\ndisable = [{disable}]\n\
+             [[rule]]\nid = \"ledger/ad\"\nwhy = \"ad\"\nkind = \"drop\"\nlines = [\"Ad\"]\n"
+        );
+        let generic = "[[rule]]\nid = \"g/menu\"\nwhy = \"menu\"\nkind = \"drop\"\nlines = [\"Menu\"]\n\
+                       [[rule]]\nid = \"g/footer\"\nwhy = \"footer\"\nkind = \"cut\"\nlines = [\"Footer\"]\n";
+        crate::load(&[
+            crate::Source::new("g.toml", generic),
+            crate::Source::new("ledger.toml", site),
+        ])
+        .unwrap()
+    }
+
+    const PAGE: &[u8] = b"Evening Ledger\nMenu\nAd\nText.\nFooter\nx\n";
+
+    #[test]
+    fn a_url_decides_alone_and_detection_is_the_fallback() {
+        let rs = site_and_generic("");
+        // No URL: the detect line claims the page.
+        assert_eq!(rs.clean(PAGE, None), b"Evening Ledger\nText.\n");
+        // Another site's URL: the same line does not.
+        let other = Some("https://news.example.org/a");
+        assert_eq!(rs.clean(PAGE, other), b"Evening Ledger\nAd\nText.\n");
+        // The site's own URL (a subdomain), with or without the detect line.
+        let own = Some("https://www.ledger.example/a");
+        assert_eq!(rs.clean(b"Ad\nText.\n", own), b"Text.\n");
+        // A URL without a host is no URL.
+        assert_eq!(rs.clean(PAGE, Some("")), b"Evening Ledger\nText.\n");
+    }
+
+    #[test]
+    fn site_files_add_to_generic_rules_but_for_what_they_disable() {
+        let by_id = site_and_generic("\"g/menu\"");
+        assert_eq!(by_id.clean(PAGE, None), b"Evening Ledger\nMenu\nText.\n");
+        let by_kind = site_and_generic("\"cut\"");
+        assert_eq!(
+            by_kind.clean(PAGE, None),
+            b"Evening Ledger\nText.\nFooter\nx\n"
+        );
+        // Only on the site's pages: elsewhere the generic rules all run.
+        assert_eq!(by_id.clean(b"Menu\nText.\n", None), b"Text.\n");
+        // A site never disables its own rules; an id no file has is no error.
+        let own = site_and_generic("\"drop\", \"ledger/ad\", \"other/gone\"");
+        assert_eq!(own.clean(PAGE, None), b"Evening Ledger\nMenu\nText.\n");
+    }
+
+    #[test]
+    fn sites_applied_say_why() {
+        let rs = site_and_generic("");
+        assert_eq!(
+            rs.sites_applied(&Page::new(b"x\r\nEvening Ledger\r\n"), None),
+            vec![SiteApplied {
+                site: 0,
+                reason: Reason::Detect {
+                    pattern: "^Evening Ledger$".into(),
+                    line: 1
+                }
+            }]
+        );
+        let reason =
+            &rs.sites_applied(&Page::new(PAGE), Some("http://www.ledger.example"))[0].reason;
+        assert_eq!(
+            reason.to_string(),
+            "the URL's host www.ledger.example is in ledger.example"
+        );
+        assert!(rs
+            .sites_applied(&Page::new(PAGE), Some("http://a.example.org"))
+            .is_empty());
     }
 
     #[test]

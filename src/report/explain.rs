@@ -1,11 +1,12 @@
 //! Every removal of one page, in page order: where, which rule, why, and what went.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::{truncate, Styles};
-use crate::{Cause, Outcome, Page, RuleSet};
+use crate::{Cause, Outcome, Page, Reason, RuleSet, SiteApplied};
 
 /// Longest text line shown, in characters.
 const MAX_CHARS: usize = 100;
@@ -19,35 +20,60 @@ pub struct Entry<'a> {
     pub file: &'a str,
     /// First and last line, 1-based.
     pub lines: [usize; 2],
-    /// Rule id (`layout` for layout normalisation).
+    /// Rule id (`layout` for layout normalisation); for `site`, the site's name.
     pub rule: &'a str,
-    /// The rule's reason.
-    pub why: &'a str,
-    /// `removed` (whole lines), `stripped` (spans inside a kept line), or `backed-off`
-    /// (a guard rule switched generic rules off for the page; `text` says how far).
+    /// The rule's reason; for `site`, why the site's rules apply.
+    pub why: Cow<'a, str>,
+    /// `removed` (whole lines), `stripped` (spans inside a kept line), `backed-off`
+    /// (a guard rule switched generic rules off for the page; `text` says how far), or
+    /// `site` (a site file's rules apply: `why` says why, `text` is the detect line or the
+    /// site's file).
     pub action: &'static str,
     /// The removed text, as UTF-8 (invalid bytes replaced).
     pub text: String,
 }
 
-/// The entries of one page, in page order.
+/// The entries of one page, in page order: first the sites whose rules apply to it
+/// (from [`RuleSet::sites_applied`]), then what was removed.
 pub fn entries<'a>(
     file: &'a str,
     page: &Page<'_>,
     outcome: &Outcome,
     rules: &'a RuleSet,
+    sites: &[SiteApplied],
 ) -> Vec<Entry<'a>> {
     let mut v: Vec<(usize, Entry<'a>)> = Vec::new();
     let entry = |lines: [usize; 2], cause: Cause, action, text: &[u8]| Entry {
         file,
         lines,
         rule: rules.cause_id(cause),
-        why: rules.cause_why(cause),
+        why: Cow::Borrowed(rules.cause_why(cause)),
         action,
         text: String::from_utf8_lossy(text).into_owned(),
     };
+    let n = page.len().max(1);
+    for a in sites {
+        let site = &rules.sites()[a.site];
+        let (lines, text) = match &a.reason {
+            Reason::Detect { line, .. } => (
+                [line + 1, line + 1],
+                String::from_utf8_lossy(page.trimmed(*line)).into_owned(),
+            ),
+            Reason::Host { .. } => ([1, n], site.file.clone()),
+        };
+        v.push((
+            0,
+            Entry {
+                file,
+                lines,
+                rule: &site.name,
+                why: Cow::Owned(a.reason.to_string()),
+                action: "site",
+                text,
+            },
+        ));
+    }
     if let Some(b) = outcome.backoff() {
-        let n = page.len().max(1);
         v.push((
             0,
             entry([1, n], b.guard, "backed-off", b.to_string().as_bytes()),
@@ -84,6 +110,7 @@ pub fn write_text(out: &mut impl Write, entries: &[Entry<'_>], st: &Styles) -> i
         let what = match e.action {
             "stripped" => " (span)",
             "backed-off" => " (backed off)",
+            "site" => " (site rules apply)",
             _ => "",
         };
         writeln!(

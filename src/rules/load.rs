@@ -122,11 +122,27 @@ fn site_spec(
         }
         hosts.push(h);
     }
+    let mut disable = Vec::new();
+    for d in s.disable {
+        let span = d.span();
+        let d = d.into_inner();
+        if !(valid_id(&d) || allowed(&d).is_some()) {
+            return Err(LoadError::new(
+                at(span),
+                None,
+                format!(
+                    "`disable` entry `{d}` is neither a rule id (`site/slug`) nor a kind ({KINDS})"
+                ),
+            ));
+        }
+        disable.push(d);
+    }
     Ok(SiteSpec {
         name: site_name,
         file: file.clone(),
         hosts,
         detect: patterns(Some(s.detect), at),
+        disable,
     })
 }
 
@@ -160,7 +176,6 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
             "chrome-penalty",
             "stop-after",
             "min-run",
-            "site-pages",
             "heading",
             "trailing-sentences",
         ],
@@ -323,7 +338,6 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
                 chrome_penalty: count(&r.chrome_penalty, "chrome-penalty", 5, 0)?,
                 stop_after: count(&r.stop_after, "stop-after", 20, 0)?,
                 min_run: count(&r.min_run, "min-run", 0, 0)?,
-                site_pages: r.site_pages.is_some_and(Spanned::into_inner),
                 heading: r.heading.is_some_and(Spanned::into_inner),
                 trailing_sentences: r.trailing_sentences.is_some_and(Spanned::into_inner),
             })
@@ -397,7 +411,6 @@ fn present_fields(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
         ("chrome-penalty", span(&r.chrome_penalty)),
         ("stop-after", span(&r.stop_after)),
         ("min-run", span(&r.min_run)),
-        ("site-pages", span(&r.site_pages)),
         ("heading", span(&r.heading)),
         ("trailing-sentences", span(&r.trailing_sentences)),
         ("max-percent", span(&r.max_percent)),

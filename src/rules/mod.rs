@@ -200,8 +200,6 @@ pub struct RegionSpec {
     pub min_run: usize,
     /// Score the best span must reach before a `stop` line ends the search.
     pub stop_after: usize,
-    /// Also run on pages that site rules apply to.
-    pub site_pages: bool,
     /// Keep the headline just above the run.
     pub heading: bool,
     /// Extend the run over the sentence-like lines that follow it.
@@ -262,6 +260,8 @@ pub struct SiteSpec {
     pub hosts: Vec<String>,
     /// Detection regexes.
     pub detect: Vec<PatternSpec>,
+    /// What it turns off on its pages: rule ids and kind names.
+    pub disable: Vec<String>,
 }
 
 /// A validated rule file.

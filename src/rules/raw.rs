@@ -32,6 +32,10 @@ pub struct RawSite {
     /// the rules.
     #[serde(default)]
     pub detect: Vec<Spanned<String>>,
+    /// Rules (by id) or kinds of rules (`region`, `drop`...) of other files that do not run
+    /// on the pages this site's rules apply to.
+    #[serde(default)]
+    pub disable: Vec<Spanned<String>>,
 }
 
 /// One `[[rule]]` table. Which optional fields are allowed depends on `kind`.
@@ -103,8 +107,6 @@ pub struct RawRule {
     pub heading: Option<Spanned<bool>>,
     /// `region`: extend the run over the sentence-like lines that follow it.
     pub trailing_sentences: Option<Spanned<bool>>,
-    /// `region`: also run on pages that site rules apply to.
-    pub site_pages: Option<Spanned<bool>>,
     /// `guard`: the most generic rules may remove of a page's words, in percent.
     pub max_percent: Option<Spanned<i64>>,
     /// `guard`: pages with fewer words than this are not capped.
