@@ -504,3 +504,49 @@ fn r19_14_wrong_url_field_is_reported_and_dotted_paths_reach_nested_fields() {
         stderr(&out)
     );
 }
+
+#[test]
+fn r19_11_signal_during_in_place_leaves_no_temporary_file() {
+    use std::os::unix::process::ExitStatusExt;
+    let d = tmp("r19-11");
+    for (sig, n) in [("INT", 2), ("TERM", 15), ("HUP", 1)] {
+        // A FIFO as the input: the run holds its temporary file open while it waits for
+        // the rest of the page, until the signal comes.
+        let fifo = d.join("page.txt");
+        assert!(Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clean"))
+            .args(["-j", "1", "--in-place"])
+            .arg(&fifo)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut w = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        w.write_all(b"Advertising\nBody.\n").unwrap();
+        let names = || -> Vec<String> {
+            fs::read_dir(&d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !names().iter().any(|n| n.contains(".clean-tmp.")) {
+            assert!(std::time::Instant::now() < deadline, "no temporary file");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let kill = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(n), "SIG{sig}: {status:?}");
+        assert_eq!(names(), ["page.txt"], "SIG{sig}: temporary file left");
+        drop(w);
+        fs::remove_file(&fifo).unwrap();
+    }
+}

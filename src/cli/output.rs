@@ -4,8 +4,40 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
 
 use anyhow::{Context, Result};
+
+/// The temporary files being written now. SIGINT, SIGTERM and SIGHUP remove them before
+/// the process ends as the signal would end it (a `kill -9` cannot be caught; the hidden
+/// name then stays). Process-wide state, so it lives here in the binary, not the library.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Install the signal handler, once, when the first temporary file is created.
+fn remove_on_signals() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return; // without a handler, a signal leaves the file as before
+        };
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                // Held to the end: no file is registered, renamed or removed meanwhile.
+                let live = LIVE.lock().unwrap_or_else(|e| e.into_inner());
+                for tmp in live.iter() {
+                    let _ = fs::remove_file(tmp);
+                }
+                let _ = signal_hook::low_level::emulate_default_handler(sig);
+                std::process::exit(128 + sig);
+            }
+        });
+    });
+}
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// A file being written under a temporary name in the target's directory; [`commit`]
 /// flushes it to disk and renames it over the target. Dropped without `commit` (an error
@@ -28,6 +60,7 @@ impl AtomicFile {
         let name = path
             .file_name()
             .with_context(|| format!("{}: not a file path", path.display()))?;
+        remove_on_signals();
         let mut n = 0u32;
         loop {
             let tmp = dir.join(format!(
@@ -35,17 +68,20 @@ impl AtomicFile {
                 name.to_string_lossy(),
                 std::process::id()
             ));
+            // Registered before it exists, so a signal never misses it.
+            let mut live = live();
             match fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(&tmp)
             {
                 Ok(f) => {
+                    live.push(tmp.clone());
                     return Ok(AtomicFile {
                         target: path.to_owned(),
                         tmp,
                         file: Some(io::BufWriter::with_capacity(1 << 16, f)),
-                    })
+                    });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
                 Err(e) => {
@@ -72,7 +108,10 @@ impl AtomicFile {
             }
             file.sync_all()?;
             drop(file);
-            fs::rename(&self.tmp, &self.target)
+            let mut live = live();
+            fs::rename(&self.tmp, &self.target)?;
+            live.retain(|t| *t != self.tmp);
+            Ok(())
         })();
         result.with_context(|| self.target.display().to_string())
     }
@@ -93,7 +132,11 @@ impl Write for AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         // Not committed, or the rename failed: the temporary file goes.
-        let _ = fs::remove_file(&self.tmp);
+        let mut live = live();
+        if let Some(i) = live.iter().position(|t| *t == self.tmp) {
+            live.swap_remove(i);
+            let _ = fs::remove_file(&self.tmp);
+        }
     }
 }
 
