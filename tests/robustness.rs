@@ -550,3 +550,38 @@ fn r19_11_signal_during_in_place_leaves_no_temporary_file() {
         fs::remove_file(&fifo).unwrap();
     }
 }
+
+#[test]
+fn r19_10_explain_and_diff_with_jsonl_go_record_by_record() {
+    let records = concat!(
+        r#"{"text":"Advertising\nBody.\n"}"#,
+        "\n\n",
+        r#"{"text":"Kept.\n"}"#,
+        "\n",
+        r#"{"text":"Para.\nAdvertising\n"}"#,
+        "\n",
+    );
+    let out = run(&["--jsonl", "--explain"], records.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "<stdin>:1:1  generic/ad-label  A lone ad-slot label printed where an advertisement was\n    | Advertising\n\
+         <stdin>:4:2  generic/ad-label  A lone ad-slot label printed where an advertisement was\n    | Advertising\n"
+    );
+    let out = run(&["--jsonl", "--diff"], records.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out),
+        "--- <stdin>:1\t(original)\n+++ <stdin>:1\t(cleaned)\n@@ -1,2 +1 @@ generic/ad-label\n-Advertising\n Body.\n\
+         --- <stdin>:4\t(original)\n+++ <stdin>:4\t(cleaned)\n@@ -1,2 +1 @@ generic/ad-label\n Para.\n-Advertising\n"
+    );
+    // A malformed record: named, and under the default --on-error fail the run stops.
+    let bad = b"{\"text\":\"Advertising\\n\"}\nnot json\n{\"text\":\"Advertising\\n\"}\n";
+    let out = run(&["--jsonl", "--explain"], bad);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out).matches("generic/ad-label").count(), 1);
+    assert!(stderr(&out).contains("<stdin>:2: not a JSON object"));
+    let out = run(&["--jsonl", "--explain", "--on-error", "skip"], bad);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out).matches("generic/ad-label").count(), 2);
+}

@@ -301,12 +301,25 @@ fn destination(args: &FilterArgs, path: &Path) -> Option<PathBuf> {
     }
 }
 
-enum Item {
+/// A JSONL input's items, as [`records`] reads them.
+pub enum Item {
+    /// A record: its line number and bytes (without the newline).
     Record(usize, Vec<u8>),
     /// A record longer than the limit (its line number and length read so far): its
     /// bytes are dropped as they are read, so memory stays bounded.
     TooLong(usize, usize),
+    /// Reading failed: the input ends here.
     ReadError(io::Error),
+}
+
+/// Why a record over `limit` bytes is malformed.
+pub fn too_long(limit: usize) -> String {
+    format!("record longer than {limit} bytes ({RECORD_PAGES} × --max-page-bytes)")
+}
+
+/// The error that ends a run at a malformed record under `--on-error fail`.
+pub fn stopped(name: &str, n: usize) -> anyhow::Error {
+    anyhow!("{name}:{n}: stopped at this malformed record (--on-error skip goes on)")
 }
 
 /// The longest JSONL record, in multiples of `--max-page-bytes` (64 MiB by default).
@@ -318,7 +331,7 @@ type Cleaned = io::Result<(usize, usize, Result<(Vec<u8>, Option<Stats>, bool), 
 
 /// The records of one JSONL input, streamed: blank lines are skipped, a read error ends
 /// the stream.
-fn records<'a>(
+pub fn records<'a>(
     mut reader: impl BufRead + 'a,
     limit: usize,
     stop_at_too_long: bool,
@@ -463,13 +476,7 @@ fn jsonl_one(
             pool.give(line);
             Ok((n, read, r.map(|(o, no_url)| (o, stats, no_url))))
         }
-        Item::TooLong(n, read) => Ok((
-            n,
-            read,
-            Err(format!(
-                "record longer than {limit} bytes ({RECORD_PAGES} × --max-page-bytes)"
-            )),
-        )),
+        Item::TooLong(n, read) => Ok((n, read, Err(too_long(limit)))),
         Item::ReadError(e) => Err(e),
     };
     let weight = |item: &Item| match item {
@@ -501,9 +508,7 @@ fn jsonl_one(
                 match args.on_error {
                     OnError::Fail => {
                         stop = true;
-                        Err(anyhow!(
-                            "{name}:{n}: stopped at this malformed record (--on-error skip goes on)"
-                        ))
+                        Err(stopped(&name, n))
                     }
                     OnError::Skip => {
                         skipped += 1;

@@ -46,16 +46,20 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
     }
 }
 
-/// Clean one record (a line without its newline). Returns the output line (with a
-/// newline), written into `out` (emptied first), and whether the record lacks the URL
-/// field asked for; when `stats` is given, counts the page into it.
-pub fn clean_record(
-    rules: &RuleSet,
-    fields: &Fields<'_>,
-    line: &[u8],
-    stats: Option<&mut Stats>,
-    mut out: Vec<u8>,
-) -> Result<(Vec<u8>, bool), String> {
+/// A record read: its members, its page text and URL, and whether it lacks the URL field
+/// asked for.
+pub struct Record<'a> {
+    members: Members<'a>,
+    /// The page text.
+    pub text: String,
+    /// The page URL.
+    pub url: Option<String>,
+    /// The URL field asked for is not there.
+    pub url_missing: bool,
+}
+
+/// Read one record (a line without its newline), or say why it is malformed.
+pub fn read_record<'a>(fields: &Fields<'_>, line: &'a [u8]) -> Result<Record<'a>, String> {
     let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8: {e}"))?;
     let members: Members<'_> =
         serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
@@ -94,6 +98,30 @@ pub fn clean_record(
                 format!("field `{}` is not a string", fields.url.unwrap_or_default())
             })?),
         };
+    Ok(Record {
+        members,
+        text: page_text,
+        url,
+        url_missing,
+    })
+}
+
+/// Clean one record (a line without its newline). Returns the output line (with a
+/// newline), written into `out` (emptied first), and whether the record lacks the URL
+/// field asked for; when `stats` is given, counts the page into it.
+pub fn clean_record(
+    rules: &RuleSet,
+    fields: &Fields<'_>,
+    line: &[u8],
+    stats: Option<&mut Stats>,
+    mut out: Vec<u8>,
+) -> Result<(Vec<u8>, bool), String> {
+    let Record {
+        members,
+        text: page_text,
+        url,
+        url_missing,
+    } = read_record(fields, line)?;
     let page = Page::new(page_text.as_bytes());
     let outcome = rules.apply(&page, url.as_deref());
     let cleaned = outcome.render(&page);

@@ -235,7 +235,74 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
     let mut changed = false;
+    let mut one = |out: &mut io::BufWriter<_>, name: &str, bytes: &[u8], url: Option<&str>| {
+        let page = Page::new(bytes);
+        let outcome = rules.apply(&page, url);
+        if args.diff {
+            changed |= diff::write_diff(out, name, &page, &outcome, rules, &st)?;
+        } else {
+            let sites = rules.sites_applied(&page, url);
+            let entries = explain::entries(name, &page, &outcome, rules, &sites);
+            match args.format {
+                Format::Text => explain::write_text(out, &entries, &st)?,
+                Format::Json => explain::write_json(out, &entries)?,
+            }
+        }
+        anyhow::Ok(())
+    };
     for path in files {
+        let name = display_name(path);
+        if args.jsonl {
+            // Each record is a page of its own, named FILE:LINE.
+            let reader = match super::input::open_input(path) {
+                Ok(r) => r,
+                Err(e) => {
+                    out.flush()?;
+                    report(&anyhow::anyhow!(e).context(name));
+                    failed += 1;
+                    continue;
+                }
+            };
+            let fields = super::jsonl::Fields {
+                text: &args.field,
+                url: args.url_field.as_deref(),
+                removed: None,
+            };
+            let limit = args.max_page_bytes.saturating_mul(corpus::RECORD_PAGES);
+            let fail = args.on_error == super::args::OnError::Fail;
+            let pool = super::pool::Pool::default();
+            for item in corpus::records(reader, limit, fail, &pool) {
+                let (n, why) = match item {
+                    corpus::Item::Record(n, line) => {
+                        match super::jsonl::read_record(&fields, &line) {
+                            Ok(r) => {
+                                one(
+                                    &mut out,
+                                    &format!("{name}:{n}"),
+                                    r.text.as_bytes(),
+                                    r.url.as_deref(),
+                                )?;
+                                continue;
+                            }
+                            Err(why) => (n, why),
+                        }
+                    }
+                    corpus::Item::TooLong(n, _) => (n, corpus::too_long(limit)),
+                    corpus::Item::ReadError(e) => {
+                        out.flush()?;
+                        report(&anyhow::anyhow!(e).context(name.clone()));
+                        failed += 1;
+                        break;
+                    }
+                };
+                out.flush()?;
+                report(&anyhow::anyhow!("{name}:{n}: {why}"));
+                if fail {
+                    return Err(corpus::stopped(&name, n));
+                }
+            }
+            continue;
+        }
         let bytes = match read_input(path) {
             Ok(b) => b,
             Err(e) => {
@@ -245,19 +312,7 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
                 continue;
             }
         };
-        let name = display_name(path);
-        let page = Page::new(&bytes);
-        let outcome = rules.apply(&page, args.url.as_deref());
-        if args.diff {
-            changed |= diff::write_diff(&mut out, &name, &page, &outcome, rules, &st)?;
-        } else {
-            let sites = rules.sites_applied(&page, args.url.as_deref());
-            let entries = explain::entries(&name, &page, &outcome, rules, &sites);
-            match args.format {
-                Format::Text => explain::write_text(&mut out, &entries, &st)?,
-                Format::Json => explain::write_json(&mut out, &entries)?,
-            }
-        }
+        one(&mut out, &name, &bytes, args.url.as_deref())?;
     }
     out.flush()?;
     Ok(if failed > 0 {
