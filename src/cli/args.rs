@@ -65,6 +65,7 @@ pub struct RuleArgs {
 /// The filter mode.
 #[derive(Debug, ClapArgs)]
 #[command(group(ArgGroup::new("mode").args(["diff", "explain", "stats"])))]
+#[command(group(ArgGroup::new("records").args(["jsonl", "warc"])))]
 pub struct FilterArgs {
     /// Page files to clean (- for standard input).
     #[arg(value_name = "FILE")]
@@ -100,15 +101,25 @@ pub struct FilterArgs {
     /// With --jsonl: add this field to each record, listing its removals (rule, lines).
     #[arg(long, value_name = "NAME", requires = "jsonl")]
     pub removed_field: Option<String>,
-    /// With --jsonl: what a malformed record does: stop the run (fail) or be left out and
-    /// counted (skip).
-    #[arg(long, value_enum, default_value_t = OnError::Fail, requires = "jsonl")]
+    /// Read WARC 1.0/1.1 records (Common Crawl WET files): clean the text of `conversion`
+    /// records (and of text/plain `resource`/`response` records), with WARC-Target-URI as
+    /// the URL; keep every other record and header, rewrite Content-Length and digests.
+    #[arg(long, conflicts_with_all = ["split", "url"])]
+    pub warc: bool,
+    /// With --jsonl or --warc: what a malformed record does: stop the run (fail) or be
+    /// left out and counted (skip).
+    #[arg(long, value_enum, default_value_t = OnError::Fail, requires = "records")]
     pub on_error: OnError,
-    /// Write each input's cleaned text to DIR/<input file name> (atomically).
+    /// Write each input's cleaned text to DIR/<input file name> (atomically), compressed
+    /// as the input was (gzip, zstd).
     #[arg(short = 'o', long = "output-dir", value_name = "DIR", conflicts_with_all = ["in_place", "diff", "explain"])]
     pub output_dir: Option<PathBuf>,
+    /// Write what would go to standard output to FILE instead (atomically), compressed
+    /// when its name ends in .gz or .zst.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["output_dir", "in_place", "diff", "explain"])]
+    pub output: Option<PathBuf>,
     /// Replace each input file with its cleaned text (atomically: a failure leaves the
-    /// original untouched).
+    /// original untouched), compressed as it was.
     #[arg(long, conflicts_with_all = ["diff", "explain"])]
     pub in_place: bool,
     /// Treat each line matching REGEX as a page separator: the stream is cleaned page by

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 
 use super::args::{FilterArgs, OnError};
-use super::input::open_input;
+use super::compress::{Codec, OutFile};
+use super::input::open_input_codec;
 use super::jsonl::{clean_record, Fields};
-use super::output::AtomicFile;
 use super::parallel::ordered_map_batched;
 use super::pool::Pool;
 use super::progress::Progress;
@@ -20,8 +20,8 @@ use clean::{Page, RuleSet};
 
 /// What the reading thread hands the workers, in input order.
 enum Unit {
-    /// Input `i` starts.
-    Begin(usize),
+    /// Input `i` starts, compressed so.
+    Begin(usize, Codec),
     /// A page, a piece of one, or a separator line.
     Piece(Piece),
     /// Input `i` could not be opened or read: it ends here.
@@ -32,7 +32,7 @@ enum Unit {
 
 /// What the workers hand back.
 enum Done {
-    Begin(usize),
+    Begin(usize, Codec),
     Page {
         cleaned: Vec<u8>,
         stats: Option<Stats>,
@@ -79,9 +79,11 @@ pub fn pages(
     let pool = Pool::default();
     let pool = &pool;
     let units = files.iter().enumerate().flat_map(move |(i, path)| {
-        let body: Box<dyn Iterator<Item = Unit> + Send> = match open_input(path) {
+        let mut codec = Codec::Plain;
+        let body: Box<dyn Iterator<Item = Unit> + Send> = match open_input_codec(path) {
             Err(e) => Box::new(std::iter::once(Unit::Failed(i, e))),
-            Ok(r) => {
+            Ok((c, r)) => {
+                codec = c;
                 let mut failed = false;
                 Box::new(
                     Pieces::new(r, sep, cap, empty_page)
@@ -100,7 +102,7 @@ pub fn pages(
                 )
             }
         };
-        std::iter::once(Unit::Begin(i)).chain(body)
+        std::iter::once(Unit::Begin(i, codec)).chain(body)
     });
     let weight = |u: &Unit| match u {
         Unit::Piece(Piece::Page(p)) => p.bytes.len(),
@@ -109,7 +111,7 @@ pub fn pages(
         _ => 0,
     };
     let work = |u: Unit| match u {
-        Unit::Begin(i) => Done::Begin(i),
+        Unit::Begin(i, c) => Done::Begin(i, c),
         Unit::End => Done::End,
         Unit::Failed(i, e) => Done::Failed(i, e),
         Unit::Piece(Piece::Separator(s)) => Done::Separator(s),
@@ -141,18 +143,18 @@ pub fn pages(
 
     // The input being written: its destination file (None: stdout, or nothing under
     // --stats), whether it failed, and how to join the pieces of a cut page.
-    let mut file_out: Option<AtomicFile> = None;
+    let mut file_out: Option<OutFile> = None;
     let mut skip = false;
     let mut page_written = false;
     let mut gap: Option<Vec<u8>> = None;
     let sink = |d: Done| -> Result<()> {
         match d {
-            Done::Begin(i) => {
+            Done::Begin(i, codec) => {
                 skip = false;
                 page_written = false;
                 gap = None;
                 if let Some(dest) = destination(args, &files[i]) {
-                    match AtomicFile::create(&dest) {
+                    match OutFile::create(&dest, codec) {
                         Ok(f) => file_out = Some(f),
                         Err(e) => {
                             fail(out, e, progress)?;
@@ -245,11 +247,11 @@ pub fn pages(
 /// Work items of `-j` runs hold about this many bytes of pages or records. 32 KiB to
 /// 256 KiB ran as fast on 100 MB of pages and of JSONL at `-j 2`; larger batches hold more
 /// in flight (peak RSS of JSONL at `-j 8`: 44 MB with 64 KiB, 59 MB with 256 KiB).
-const BATCH_BYTES: usize = 64 << 10;
+pub const BATCH_BYTES: usize = 64 << 10;
 
 /// Report an input's error on stderr (after what stdout holds so far, with the bar out of
 /// the way).
-fn fail(out: &mut impl Write, e: anyhow::Error, progress: &Progress) -> Result<()> {
+pub fn fail(out: &mut impl Write, e: anyhow::Error, progress: &Progress) -> Result<()> {
     out.flush()?;
     progress.suspend(|| report(&e));
     Ok(())
@@ -265,7 +267,7 @@ pub const IN_FLIGHT_BYTES: usize = 16 << 20;
 #[allow(clippy::too_many_arguments)]
 fn emit(
     args: &FilterArgs,
-    file_out: &mut Option<AtomicFile>,
+    file_out: &mut Option<OutFile>,
     skip: &mut bool,
     out: &mut impl Write,
     bytes: &[u8],
@@ -292,7 +294,7 @@ fn emit(
 }
 
 /// Where an input's cleaned text goes: `None` for stdout.
-fn destination(args: &FilterArgs, path: &Path) -> Option<PathBuf> {
+pub fn destination(args: &FilterArgs, path: &Path) -> Option<PathBuf> {
     if args.in_place {
         Some(path.to_owned())
     } else {
@@ -317,9 +319,10 @@ pub fn too_long(limit: usize) -> String {
     format!("record longer than {limit} bytes ({RECORD_PAGES} × --max-page-bytes)")
 }
 
-/// The error that ends a run at a malformed record under `--on-error fail`.
-pub fn stopped(name: &str, n: usize) -> anyhow::Error {
-    anyhow!("{name}:{n}: stopped at this malformed record (--on-error skip goes on)")
+/// The error that ends a run at a malformed record under `--on-error fail`; `at` is
+/// `FILE:LINE` (JSONL) or `FILE: record at byte N` (WARC).
+pub fn stopped(at: &str) -> anyhow::Error {
+    anyhow!("{at}: stopped at this malformed record (--on-error skip goes on)")
 }
 
 /// The longest JSONL record, in multiples of `--max-page-bytes` (64 MiB by default).
@@ -438,7 +441,7 @@ fn jsonl_one(
     progress: &mut Progress,
 ) -> Result<()> {
     let name = display_name(path);
-    let reader = match open_input(path) {
+    let (codec, reader) = match open_input_codec(path) {
         Ok(r) => r,
         Err(e) => {
             fail(stdout, anyhow!(e).context(name), progress)?;
@@ -447,7 +450,7 @@ fn jsonl_one(
         }
     };
     let mut file_out = match destination(args, path) {
-        Some(dest) => Some(AtomicFile::create(&dest)?),
+        Some(dest) => Some(OutFile::create(&dest, codec)?),
         None => None,
     };
     let fields = Fields {
@@ -500,22 +503,14 @@ fn jsonl_one(
                 pool.give(line);
                 Ok(())
             }
-            Err(msg) => {
-                stdout.flush()?;
-                progress.suspend(|| {
-                    let _ = writeln!(io::stderr().lock(), "clean: {name}:{n}: {msg}");
-                });
-                match args.on_error {
-                    OnError::Fail => {
-                        stop = true;
-                        Err(stopped(&name, n))
-                    }
-                    OnError::Skip => {
-                        skipped += 1;
-                        Ok(())
-                    }
-                }
-            }
+            Err(msg) => malformed(
+                &format!("{name}:{n}"),
+                &msg,
+                args.on_error,
+                (&mut skipped, &mut stop),
+                stdout,
+                progress,
+            ),
         }
     };
     let result = ordered_map_batched(
@@ -527,6 +522,68 @@ fn jsonl_one(
         work,
         sink,
     );
+    if let (Some(url), 1.., true) = (&args.url_field, no_url_count, result.is_ok()) {
+        // Not an error (a record may have no URL), but a misspelt name must not go unseen.
+        progress.suspend(|| {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "clean: {name}: {no_url_count} of {records_in} record(s) have no field `{url}` (site rules by host not applied to them)"
+            );
+        });
+    }
+    end_of_records(
+        result,
+        stop,
+        &name,
+        (skipped, records_in),
+        file_out,
+        stdout,
+        run,
+        progress,
+    )
+}
+
+/// A malformed record at `at` (`file:line`, `file: record at byte N`): reported; under
+/// `--on-error fail` the run stops here (`stop` is set), under `skip` it is counted and
+/// left out.
+pub fn malformed(
+    at: &str,
+    msg: &str,
+    on_error: OnError,
+    (skipped, stop): (&mut u64, &mut bool),
+    stdout: &mut impl Write,
+    progress: &Progress,
+) -> Result<()> {
+    stdout.flush()?;
+    progress.suspend(|| {
+        let _ = writeln!(io::stderr().lock(), "clean: {at}: {msg}");
+    });
+    match on_error {
+        OnError::Fail => {
+            *stop = true;
+            Err(stopped(at))
+        }
+        OnError::Skip => {
+            *skipped += 1;
+            Ok(())
+        }
+    }
+}
+
+/// The end of a JSONL or WARC input: a failed input is reported and counted (a broken
+/// pipe, or `stop` for a malformed record under --on-error fail, stops everything), skipped records are counted on stderr, and the destination file,
+/// if any, is committed (or, on failure, dropped uncommitted: the target stays as it was).
+#[allow(clippy::too_many_arguments)]
+pub fn end_of_records(
+    result: Result<()>,
+    stop: bool,
+    name: &str,
+    (skipped, records_in): (u64, u64),
+    file_out: Option<OutFile>,
+    stdout: &mut impl Write,
+    run: &mut Run,
+    progress: &mut Progress,
+) -> Result<()> {
     if let Err(e) = result {
         if e.chain().any(|c| {
             c.downcast_ref::<io::Error>()
@@ -537,16 +594,7 @@ fn jsonl_one(
         }
         fail(stdout, e, progress)?;
         run.failed += 1;
-        return Ok(()); // the destination file, if any, is dropped uncommitted
-    }
-    if let (Some(url), 1..) = (&args.url_field, no_url_count) {
-        // Not an error (a record may have no URL), but a misspelt name must not go unseen.
-        progress.suspend(|| {
-            let _ = writeln!(
-                io::stderr().lock(),
-                "clean: {name}: {no_url_count} of {records_in} record(s) have no field `{url}` (site rules by host not applied to them)"
-            );
-        });
+        return Ok(());
     }
     if skipped > 0 {
         progress.suspend(|| {

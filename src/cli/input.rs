@@ -7,29 +7,33 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::args::RuleArgs;
+use super::compress::{decode, Codec, Input};
 use super::config::{self, Config};
 use clean::{RuleSet, Source};
 
-/// Read a whole input: a path, or standard input for `-`.
+/// Read a whole input: a path, or standard input for `-`, decompressed (see
+/// [`super::compress`]).
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
-    if path == Path::new("-") {
-        let mut buf = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .context("<stdin>")?;
-        return Ok(buf);
-    }
-    fs::read(path).with_context(|| path.display().to_string())
+    let mut buf = Vec::new();
+    open_input(path)
+        .and_then(|mut r| r.read_to_end(&mut buf))
+        .with_context(|| super::run::display_name(path))?;
+    Ok(buf)
 }
 
-/// Open an input for streaming: a path, or standard input for `-`.
-pub fn open_input(path: &Path) -> io::Result<Box<dyn io::BufRead + Send>> {
-    Ok(if path == Path::new("-") {
+/// Open an input for streaming: a path, or standard input for `-`, decompressed.
+pub fn open_input(path: &Path) -> io::Result<Input> {
+    open_input_codec(path).map(|(_, r)| r)
+}
+
+/// [`open_input`], with how the input was compressed.
+pub fn open_input_codec(path: &Path) -> io::Result<(Codec, Input)> {
+    let raw: Input = if path == Path::new("-") {
         Box::new(io::BufReader::with_capacity(1 << 16, io::stdin()))
     } else {
         Box::new(io::BufReader::with_capacity(1 << 16, fs::File::open(path)?))
-    })
+    };
+    decode(raw)
 }
 
 /// Whether the embedded rules are loaded: not under `--no-default-rules`, nor when the

@@ -4,6 +4,7 @@
 //! work. Errors on one input are reported and counted, and the others still run.
 
 pub mod args;
+mod compress;
 mod config;
 mod corpus;
 mod eval;
@@ -17,5 +18,6 @@ mod run;
 mod stream;
 mod suggest;
 mod verify;
+mod warc;
 
 pub use run::main;

@@ -119,13 +119,26 @@ impl Drop for Progress {
     }
 }
 
-/// The size of an input when it is a regular file (standard input too, when redirected
-/// from a file).
+/// The size of an input when it is a regular, uncompressed file (standard input too, when
+/// redirected from a file).
 fn input_size(path: &Path) -> Option<u64> {
     let meta = if path.as_os_str() == "-" {
         std::fs::metadata("/dev/stdin").ok()?
     } else {
         std::fs::metadata(path).ok()?
     };
-    meta.is_file().then_some(meta.len())
+    if !meta.is_file() {
+        return None;
+    }
+    // The bar counts decompressed bytes: a compressed file's size says nothing of them.
+    if path.as_os_str() != "-" {
+        let mut head = [0u8; 4];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .ok()?;
+        if super::compress::Codec::sniff(&head[..n]) != super::compress::Codec::Plain {
+            return None;
+        }
+    }
+    Some(meta.len())
 }

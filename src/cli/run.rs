@@ -12,10 +12,11 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use super::args::{Args, Cmd, ColorChoice, FilterArgs, Format, RuleArgs};
+use super::compress::{Codec, OutFile};
 use super::config;
-use super::input::{disabled, load_rules, load_rules_with, read_input};
+use super::input::{disabled, load_rules, load_rules_with, open_input, read_input};
 use super::progress::Progress;
-use super::{corpus, parallel};
+use super::{corpus, parallel, warc};
 use anyhow::Context;
 use clean::report::{diff, explain, stats::Stats, Styles};
 use clean::Page;
@@ -169,10 +170,33 @@ fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
         failed: 0,
         stats: args.stats.then(|| Stats::new(&rules)),
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // --output FILE takes what stdout would; WARC records into a .gz file are gzipped
+    // one by one (as WET files are), everything else as one stream.
+    let gzip_records = args.warc
+        && args
+            .output
+            .as_deref()
+            .is_some_and(|p| Codec::from_extension(p) == Codec::Gzip);
+    let mut out = match &args.output {
+        None => Out::Stdout(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())),
+        Some(p) if gzip_records => Out::File(Box::new(OutFile::create(p, Codec::Plain)?)),
+        Some(p) => Out::File(Box::new(OutFile::create(p, Codec::from_extension(p))?)),
+    };
     let mut progress = Progress::new(!args.no_progress, &files);
-    if args.jsonl {
+    if args.warc {
+        for path in &files {
+            warc::warc_input(
+                &rules,
+                &args,
+                path,
+                jobs,
+                gzip_records,
+                &mut out,
+                &mut run,
+                &mut progress,
+            )?;
+        }
+    } else if args.jsonl {
         for path in &files {
             corpus::jsonl_input(&rules, &args, path, jobs, &mut out, &mut run, &mut progress)?;
         }
@@ -197,7 +221,7 @@ fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
     progress.finish();
     if let Some(stats) = &run.stats {
         // With a destination for the cleaned text, the counts go to stderr.
-        if to_files || args.jsonl {
+        if to_files || args.jsonl || args.warc || args.output.is_some() {
             out.flush()?;
             let mut err = io::stderr().lock();
             match args.format {
@@ -211,12 +235,44 @@ fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
             }
         }
     }
-    out.flush()?;
+    match out {
+        Out::Stdout(mut o) => o.flush()?,
+        // A failed run leaves an --output file as it was.
+        Out::File(f) if run.failed == 0 => f.commit()?,
+        Out::File(_) => {}
+    }
     Ok(if run.failed > 0 {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where the filter's output goes: standard output, or an `--output` file.
+enum Out<'a> {
+    Stdout(io::BufWriter<io::StdoutLock<'a>>),
+    File(Box<OutFile>),
+}
+
+impl Write for Out<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Out::Stdout(o) => o.write(buf),
+            Out::File(f) => f.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Out::Stdout(o) => o.write_all(buf),
+            Out::File(f) => f.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Out::Stdout(o) => o.flush(),
+            Out::File(f) => f.flush(),
+        }
+    }
 }
 
 /// What a run accumulates across inputs.
@@ -252,6 +308,39 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
     };
     for path in files {
         let name = display_name(path);
+        if args.warc {
+            // Each record with text is a page, named by its byte offset.
+            let records = match open_input(path) {
+                Ok(r) => warc::Records::new(r, warc::MAX_RECORD_BYTES),
+                Err(e) => {
+                    out.flush()?;
+                    report(&anyhow::anyhow!(e).context(name));
+                    failed += 1;
+                    continue;
+                }
+            };
+            for item in records {
+                match item {
+                    warc::Item::Record(r) => {
+                        if let Some((text, url)) = r.text() {
+                            let page_name = format!("{name}@{}", r.offset);
+                            one(&mut out, &page_name, text, url.as_deref())?;
+                        }
+                    }
+                    warc::Item::Malformed { offset, msg, .. } => {
+                        out.flush()?;
+                        report(&anyhow::anyhow!("{name}: record at byte {offset}: {msg}"));
+                        failed += 1;
+                    }
+                    warc::Item::Io(e) => {
+                        out.flush()?;
+                        report(&anyhow::anyhow!(e).context(name.clone()));
+                        failed += 1;
+                    }
+                }
+            }
+            continue;
+        }
         if args.jsonl {
             // Each record is a page of its own, named FILE:LINE.
             let reader = match super::input::open_input(path) {
@@ -298,7 +387,7 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
                 out.flush()?;
                 report(&anyhow::anyhow!("{name}:{n}: {why}"));
                 if fail {
-                    return Err(corpus::stopped(&name, n));
+                    return Err(corpus::stopped(&format!("{name}:{n}")));
                 }
             }
             continue;
