@@ -244,3 +244,35 @@ fn explain_and_stats_see_each_record() {
     assert!(v.to_string().contains("generic/ad-label"), "{v}");
     assert!(!stats.stdout.is_empty(), "records still go to stdout");
 }
+
+#[test]
+fn a_record_over_the_limit_is_skipped_under_on_error_skip_and_stops_the_run_otherwise() {
+    // 16 × --max-page-bytes: 16 KiB here.
+    let big = record(
+        "conversion",
+        "http://example.org/big",
+        &"word ".repeat(4000),
+    );
+    let small = record("conversion", "http://example.org/2", "Advertising\nText.\n");
+    let input = format!("{small}{big}{small}");
+    let cleaned = record("conversion", "http://example.org/2", "Text.\n");
+    let skip = run(
+        &["--warc", "--max-page-bytes", "1K", "--on-error", "skip"],
+        input.as_bytes(),
+    );
+    assert_eq!(skip.status.code(), Some(0));
+    assert_eq!(String::from_utf8(skip.stdout).unwrap(), cleaned.repeat(2));
+    let err = String::from_utf8_lossy(&skip.stderr);
+    assert!(
+        err.contains(&format!(
+            "<stdin>: record at byte {}: record of {} bytes, over the limit of 16384 bytes",
+            small.len(),
+            big.len()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("skipped 1 malformed record(s) of 3"), "{err}");
+    let fail = run(&["--warc", "--max-page-bytes", "1K"], input.as_bytes());
+    assert_eq!(fail.status.code(), Some(2));
+    assert_eq!(String::from_utf8(fail.stdout).unwrap(), cleaned);
+}

@@ -311,7 +311,7 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
         if args.warc {
             // Each record with text is a page, named by its byte offset.
             let records = match open_input(path) {
-                Ok(r) => warc::Records::new(r, warc::MAX_RECORD_BYTES),
+                Ok(r) => warc::Records::new(r, warc::max_record_bytes(args)),
                 Err(e) => {
                     out.flush()?;
                     report(&anyhow::anyhow!(e).context(name));

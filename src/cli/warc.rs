@@ -7,7 +7,7 @@
 //! (rewritten) and sha1 `WARC-Block-Digest`/`WARC-Payload-Digest` (recomputed; a digest of
 //! another algorithm is dropped, since it would be wrong). A record whose text loses
 //! nothing, and every other record, is written back byte for byte. A record over
-//! [`MAX_RECORD_BYTES`] is malformed: it is skipped without being held in memory.
+//! [`max_record_bytes`] is malformed: it is skipped without being held in memory.
 
 use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
@@ -17,7 +17,9 @@ use anyhow::{anyhow, Context, Result};
 
 use super::args::FilterArgs;
 use super::compress::{gzip_member, Codec, OutFile};
-use super::corpus::{destination, end_of_records, fail, malformed, BATCH_BYTES, IN_FLIGHT_BYTES};
+use super::corpus::{
+    destination, end_of_records, fail, malformed, BATCH_BYTES, IN_FLIGHT_BYTES, RECORD_PAGES,
+};
 use super::input::open_input_codec;
 use super::parallel::ordered_map_batched;
 use super::progress::Progress;
@@ -25,8 +27,11 @@ use super::run::{display_name, Run};
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
 
-/// The largest record read (header and block): a larger one is a malformed record.
-pub const MAX_RECORD_BYTES: usize = 64 << 20;
+/// The largest record read (header and block), as for JSONL: this many times
+/// `--max-page-bytes` (64 MiB by default). A larger one is a malformed record.
+pub fn max_record_bytes(args: &FilterArgs) -> usize {
+    args.max_page_bytes.saturating_mul(RECORD_PAGES)
+}
 /// The largest record header (version line and named fields).
 const MAX_HEADER_BYTES: usize = 1 << 20;
 
@@ -182,8 +187,8 @@ impl<R: BufRead> Records<R> {
             return Err(Item::Malformed {
                 offset,
                 msg: format!(
-                    "record of {} bytes, over the limit of {MAX_RECORD_BYTES} bytes",
-                    read
+                    "record of {read} bytes, over the limit of {} bytes ({RECORD_PAGES} × --max-page-bytes)",
+                    self.limit
                 ),
                 lost: false,
             });
@@ -532,7 +537,7 @@ fn warc_one(
         IN_FLIGHT_BYTES,
         BATCH_BYTES,
         weight,
-        Records::new(reader, MAX_RECORD_BYTES),
+        Records::new(reader, max_record_bytes(args)),
         work,
         sink,
     );
@@ -552,6 +557,8 @@ fn warc_one(
 mod tests {
     use super::*;
 
+    const LIMIT: usize = 64 << 20;
+
     fn rules() -> RuleSet {
         clean::load(&clean::embedded_sources()).unwrap()
     }
@@ -569,7 +576,7 @@ mod tests {
 
     fn cleaned(input: &str) -> String {
         let mut all = String::new();
-        for item in read_all(input.as_bytes(), MAX_RECORD_BYTES) {
+        for item in read_all(input.as_bytes(), LIMIT) {
             let Item::Record(r) = item else {
                 panic!("not a record")
             };
@@ -660,17 +667,17 @@ mod tests {
         let cut = good.len();
         // A Content-Length one byte too long breaks the framing.
         let bad = good.replace("Content-Length: 6", "Content-Length: 7");
-        let items = read_all(format!("{good}{bad}{good}").as_bytes(), MAX_RECORD_BYTES);
+        let items = read_all(format!("{good}{bad}{good}").as_bytes(), LIMIT);
         assert_eq!(items.len(), 2);
         assert!(
             matches!(&items[1], Item::Malformed { offset, lost: true, .. } if *offset == cut as u64)
         );
         // Truncated, and not a record at all.
-        let items = read_all(&good.as_bytes()[..good.len() - 5], MAX_RECORD_BYTES);
+        let items = read_all(&good.as_bytes()[..good.len() - 5], LIMIT);
         assert!(
             matches!(&items[0], Item::Malformed { offset: 0, lost: true, msg } if msg.contains("ends inside the block"))
         );
-        let items = read_all(b"HTTP/1.1 200 OK\r\n\r\n", MAX_RECORD_BYTES);
+        let items = read_all(b"HTTP/1.1 200 OK\r\n\r\n", LIMIT);
         assert!(matches!(
             &items[0],
             Item::Malformed {
