@@ -332,9 +332,11 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
                         report(&anyhow::anyhow!("{name}: record at byte {offset}: {msg}"));
                         failed += 1;
                     }
-                    warc::Item::Io(e) => {
+                    warc::Item::Io(offset, e) => {
                         out.flush()?;
-                        report(&anyhow::anyhow!(e).context(name.clone()));
+                        report(
+                            &anyhow::anyhow!(e).context(format!("{name}: record at byte {offset}")),
+                        );
                         failed += 1;
                     }
                 }

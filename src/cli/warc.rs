@@ -59,8 +59,9 @@ pub enum Item {
         /// The rest of the input is lost (the framing is broken).
         lost: bool,
     },
-    /// The input could not be read (this ends it).
-    Io(io::Error),
+    /// The input could not be read (a truncated or corrupt gzip member, a disk error)
+    /// inside the record that starts at this byte offset; this ends it.
+    Io(u64, io::Error),
 }
 
 /// The records of a stream, in order.
@@ -93,10 +94,14 @@ impl<R: BufRead> Records<R> {
             msg,
             lost: true,
         };
+        // Where the record being read starts (blank lines before it included).
+        let start = self.offset;
         let mut raw = Vec::new();
         // Blank lines between records are tolerated.
         loop {
-            let n = self.line(&mut raw, MAX_HEADER_BYTES).map_err(Item::Io)?;
+            let n = self
+                .line(&mut raw, MAX_HEADER_BYTES)
+                .map_err(|e| Item::Io(start, e))?;
             if n == 0 {
                 return Ok(None);
             }
@@ -119,7 +124,7 @@ impl<R: BufRead> Records<R> {
         loop {
             let at = raw.len();
             let room = MAX_HEADER_BYTES.saturating_sub(at);
-            let n = self.line(&mut raw, room).map_err(Item::Io)?;
+            let n = self.line(&mut raw, room).map_err(|e| Item::Io(start, e))?;
             if n == 0 || !raw.ends_with(b"\n") {
                 let msg = if room == 0 || n == room {
                     format!("header longer than {MAX_HEADER_BYTES} bytes")
@@ -154,12 +159,13 @@ impl<R: BufRead> Records<R> {
         let too_big = length > (self.limit.saturating_sub(block_start)) as u64;
         let got = if too_big {
             // Read past the block without keeping it.
-            io::copy(&mut (&mut self.r).take(length), &mut io::sink()).map_err(Item::Io)?
+            io::copy(&mut (&mut self.r).take(length), &mut io::sink())
+                .map_err(|e| Item::Io(start, e))?
         } else {
             (&mut self.r)
                 .take(length)
                 .read_to_end(&mut raw)
-                .map_err(Item::Io)? as u64
+                .map_err(|e| Item::Io(start, e))? as u64
         };
         if got < length {
             return Err(lost(
@@ -173,7 +179,7 @@ impl<R: BufRead> Records<R> {
         let tail = raw.len();
         for _ in 0..2 {
             let at = raw.len();
-            self.line(&mut raw, 2).map_err(Item::Io)?;
+            self.line(&mut raw, 2).map_err(|e| Item::Io(start, e))?;
             if !matches!(&raw[at..], b"\n" | b"\r\n") || (at > tail && raw[at..] != raw[tail..at]) {
                 return Err(lost(
                     offset,
@@ -215,7 +221,7 @@ impl<R: BufRead> Iterator for Records<R> {
                 None
             }
             Err(e) => {
-                self.done = matches!(e, Item::Io(_) | Item::Malformed { lost: true, .. });
+                self.done = matches!(e, Item::Io(..) | Item::Malformed { lost: true, .. });
                 Some(e)
             }
         }
@@ -424,7 +430,7 @@ enum Done {
         msg: String,
         lost: bool,
     },
-    Io(io::Error),
+    Io(u64, io::Error),
 }
 
 /// One WARC input (a path or `-`), to stdout or its destination file. Records go out
@@ -491,7 +497,7 @@ fn warc_one(
             Done::Record(out, stats, rec.raw.len())
         }
         Item::Malformed { offset, msg, lost } => Done::Malformed { offset, msg, lost },
-        Item::Io(e) => Done::Io(e),
+        Item::Io(offset, e) => Done::Io(offset, e),
     };
     let weight = |item: &Item| match item {
         Item::Record(r) => r.raw.len(),
@@ -514,7 +520,9 @@ fn warc_one(
                 }
                 Ok(())
             }
-            Done::Io(e) => Err(anyhow!(e).context(name.clone())),
+            Done::Io(offset, e) => {
+                Err(anyhow!(e).context(format!("{name}: record at byte {offset}")))
+            }
             Done::Malformed { offset, msg, lost } => {
                 records_in += 1;
                 let at = format!("{name}: record at byte {offset}");
