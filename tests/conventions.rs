@@ -285,6 +285,46 @@ fn rules_as_json_and_dump() {
 }
 
 #[test]
+fn test_samples_carry_their_url_in_a_side_file() {
+    let d = project("test-url-file");
+    write(
+        &d.join("site.toml"),
+        "[site]\nhosts = [\"example.org\"]\n\n[[rule]]\nid = \"ex/footer\"\n\
+         why = \"The site's sign-off line\"\nkind = \"drop\"\nlines = [\"Thanks for reading Example\"]\n",
+    );
+    let page = "Story line here.\nThanks for reading Example\n";
+    write(&d.join("s/a.txt"), page);
+    write(&d.join("s/a.clean.txt"), "Story line here.\n");
+    // Another site's page with the same line: its side file names its own host.
+    write(&d.join("s/b.txt"), page);
+    write(&d.join("s/b.clean.txt"), page);
+    write(
+        &d.join("s/b.url"),
+        "# where b.txt was scraped\nhttps://other.example.net/b\n",
+    );
+    let args = ["test", "s", "--no-default-rules", "--rules", "site.toml"];
+    let o = run_in(&d, &args, &[]);
+    assert_eq!(o.status.code(), Some(1), "a.txt has no URL yet");
+    write(&d.join("s/a.url"), "https://www.example.org/a\n");
+    let o = run_in(&d, &args, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // The side file wins over --url; the sample's bytes are untouched.
+    let mut with_url = args.to_vec();
+    with_url.extend(["--url", "https://www.example.org/x"]);
+    assert_eq!(run_in(&d, &with_url, &[]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(d.join("s/b.txt")).unwrap(), page);
+    // A side file without a URL is an error naming it and the line.
+    write(&d.join("s/b.url"), "\nnot a url\n");
+    let o = run_in(&d, &args, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("b.url:2: `not a url` is not a URL"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn test_as_json_lines_and_with_a_default_url() {
     let d = project("test-json");
     // A site rule that only applies to pages of example.org.

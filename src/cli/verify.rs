@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use similar::TextDiff;
 
-use super::args::{ColorChoice, Format, RuleArgs};
+use super::args::{parse_url, ColorChoice, Format, RuleArgs};
 use super::input::rule_set;
 use super::output::write_atomic;
 use super::run::styles;
@@ -40,6 +40,39 @@ fn expectation(sample: &Path) -> PathBuf {
     sample.with_file_name(name)
 }
 
+/// `NAME.url` beside `NAME.txt`: the sample page's URL, so host-scoped rules are tested
+/// (the sample's own bytes stay as they were scraped).
+fn url_file(sample: &Path) -> PathBuf {
+    let mut name = sample
+        .file_stem()
+        .expect("a sample has a file name")
+        .to_os_string();
+    name.push(".url");
+    sample.with_file_name(name)
+}
+
+/// The URL a sample is cleaned as: its `NAME.url` side file (one URL on its first line;
+/// blank lines and lines starting with `#` skipped), else `default` (`clean test --url`).
+fn sample_url(sample: &Path, default: Option<&str>) -> Result<Option<String>> {
+    let path = url_file(sample);
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(default.map(str::to_owned)),
+        Err(e) => return Err(e).with_context(|| path.display().to_string()),
+    };
+    let Some((n, line)) = text
+        .lines()
+        .map(str::trim)
+        .enumerate()
+        .find(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+    else {
+        anyhow::bail!("{}: no URL in the file", path.display());
+    };
+    parse_url(line)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{}:{}: {e}", path.display(), n + 1))
+}
+
 /// Samples under `p`, and the expectations found beside them (to find those whose sample
 /// is gone).
 fn collect(p: &Path, out: &mut Vec<PathBuf>, expectations: &mut Vec<PathBuf>) -> Result<()> {
@@ -66,7 +99,8 @@ fn json_line(out: &mut impl Write, v: serde_json::Value) -> Result<()> {
     Ok(())
 }
 
-/// Run the samples under `paths` (cleaned as `url`, when given) and the rules' examples;
+/// Run the samples under `paths` (each cleaned as the URL of its `NAME.url` side file, else
+/// as `url` when given) and the rules' examples;
 /// with `update`, record new and changed expectations instead of failing on them. `format`
 /// picks text for people or JSON Lines: one object per sample and per example, then a
 /// summary.
@@ -99,7 +133,7 @@ pub fn run(
     let (mut passed, mut failed, mut new, mut written) = (0, 0, 0, 0);
     for sample in &samples {
         let input = fs::read(sample).with_context(|| sample.display().to_string())?;
-        let got = rules.clean(&input, url);
+        let got = rules.clean(&input, sample_url(sample, url)?.as_deref());
         let exp_path = expectation(sample);
         let expected = match fs::read(&exp_path) {
             Ok(b) => Some(b),
