@@ -46,6 +46,34 @@ pub struct Options {
     pub hosts: Vec<String>,
     /// How the file was made, for the header comment (e.g. the command line).
     pub command: String,
+    /// In a crawl of several hosts, the other hosts' evidence ([`Crawl::new`]): a line
+    /// that recurs there is generic chrome, never a `detect` signature. `None`: one host.
+    pub crawl: Option<Arc<Crawl>>,
+}
+
+/// What several hosts' pages say together: for each line shape, on how many hosts it
+/// recurs (two pages or more). One map for the whole crawl, so it stays as bounded as
+/// the counters it is made from.
+#[derive(Debug, Default)]
+pub struct Crawl {
+    hosts: usize,
+    recurs_on: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+}
+
+impl Crawl {
+    /// The evidence of `counters`, one per host.
+    pub fn new<'a>(counters: impl IntoIterator<Item = &'a Counter>) -> Self {
+        let mut c = Crawl::default();
+        for counter in counters {
+            c.hosts += 1;
+            for (&k, st) in &counter.shapes {
+                if st.pages >= 2 {
+                    *c.recurs_on.entry(k).or_default() += 1;
+                }
+            }
+        }
+        c
+    }
 }
 
 impl Default for Options {
@@ -56,6 +84,7 @@ impl Default for Options {
             name: "site".into(),
             hosts: Vec::new(),
             command: "clean suggest".into(),
+            crawl: None,
         }
     }
 }
@@ -584,13 +613,24 @@ impl<'a> Analysis<'a> {
     }
 
     /// (sampled pages where only boilerplate follows `shape`, sampled pages with it), when
-    /// `shape` is a footer marker.
+    /// `shape` is a footer marker. Never a line that comes before the article text on
+    /// any sampled page (more prose words after it than before: a byline, a date line),
+    /// where a cut would take the whole article.
     fn cut_evidence(&self, shape: u64) -> Option<(usize, usize)> {
         let (mut ok, mut total, mut tail_lines) = (0usize, 0usize, 0usize);
+        let prose_words = |ls: &[SLine]| -> usize {
+            ls.iter()
+                .filter(|l| self.prose(l))
+                .map(|l| words(l.text))
+                .sum()
+        };
         for lines in &self.sample {
             let Some(i) = lines.iter().position(|l| l.shape == shape && !l.blank) else {
                 continue;
             };
+            if prose_words(&lines[i + 1..]) > prose_words(&lines[..i]) {
+                return None;
+            }
             total += 1;
             let tail: Vec<usize> = (i + 1..lines.len()).filter(|&j| !lines[j].blank).collect();
             tail_lines += tail.len();
@@ -599,6 +639,39 @@ impl<'a> Analysis<'a> {
             }
         }
         (total > 0 && ok * 100 >= total * 97 && tail_lines >= 2 * total).then_some((ok, total))
+    }
+
+    /// On how many other hosts of the crawl `shape` recurs (0 with one host).
+    fn other_hosts(&self, shape: u64) -> usize {
+        let Some(crawl) = &self.opts.crawl else {
+            return 0;
+        };
+        let all = crawl.recurs_on.get(&shape).copied().unwrap_or(0) as usize;
+        let own = self.c.shapes.get(&shape).is_some_and(|s| s.pages >= 2);
+        all.saturating_sub(usize::from(own))
+    }
+
+    /// Why `shape` (text `text`) may tell the site's pages apart, or `None`: it must be
+    /// distinctive text (three words of two letters or more: never a bare label such as
+    /// "Subscribe", a bullet or a symbol), and in a crawl of several hosts recur on none
+    /// of the others (there it would be generic chrome).
+    fn signature(&self, shape: u64, text: &str) -> Option<String> {
+        let long_words = text
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 2)
+            .count();
+        if long_words < 3 {
+            return None;
+        }
+        match &self.opts.crawl {
+            Some(crawl) if crawl.hosts > 1 => (self.other_hosts(shape) == 0).then(|| {
+                format!(
+                    "recurs on none of the {} other hosts of the crawl",
+                    crawl.hosts - 1
+                )
+            }),
+            _ => Some(format!("one host: distinctive text ({long_words} words)")),
+        }
     }
 
     /// For a list header: the recurring shapes that follow it (within three lines) in at
@@ -877,8 +950,12 @@ impl<'a> Analysis<'a> {
         // Detect: lines on nearly every page first, then (greedily) lines that cover the
         // sampled pages the chosen ones miss, until 95% of them are covered (at most 5).
         let mut detect: Vec<String> = Vec::new();
+        let mut detect_why: Vec<String> = Vec::new();
         let mut covered = vec![false; self.sample.len()];
-        let mut pool: Vec<(u64, &Stat)> = cands.clone();
+        let mut pool: Vec<(u64, &Stat, String)> = cands
+            .iter()
+            .filter_map(|&(k, st)| Some((k, st, self.signature(k, &st.examples[0])?)))
+            .collect();
         while detect.len() < 5 {
             let missing = covered.iter().filter(|c| !**c).count();
             if !self.sample.is_empty() && missing * 20 <= self.sample.len() && !detect.is_empty() {
@@ -892,19 +969,28 @@ impl<'a> Analysis<'a> {
                     .count()
             };
             // Most pages covered; among equals, literal lines before digit patterns.
-            let Some(&(k, st)) = pool.iter().min_by_key(|(k, st)| {
-                (
-                    std::cmp::Reverse(gain(*k)),
-                    st.varies,
-                    std::cmp::Reverse(st.pages),
-                )
-            }) else {
+            let Some((k, st, evidence)) = pool
+                .iter()
+                .min_by_key(|(k, st, _)| {
+                    (
+                        std::cmp::Reverse(gain(*k)),
+                        st.varies,
+                        std::cmp::Reverse(st.pages),
+                    )
+                })
+                .cloned()
+            else {
                 break;
             };
             if gain(k) == 0 && !detect.is_empty() {
                 break;
             }
-            pool.retain(|(p, _)| *p != k);
+            pool.retain(|(p, _, _)| *p != k);
+            detect_why.push(format!(
+                "# detect {}: on {} of {n} pages; {evidence}\n",
+                shown(st),
+                st.pages
+            ));
             for (lines, c) in self.sample.iter().zip(covered.iter_mut()) {
                 *c |= lines.iter().any(|l| l.shape == k);
             }
@@ -930,9 +1016,20 @@ impl<'a> Analysis<'a> {
             self.opts.min_pages,
             self.sample.len(),
         );
+        if !detect_why.is_empty() {
+            text.push_str(
+                "# Without a URL, the site's rules apply to the pages a detect pattern matches:\n",
+            );
+            text.extend(detect_why);
+            text.push('\n');
+        }
         let mut file = file;
         if file.site.detect.is_empty() && file.site.hosts.is_empty() {
-            text.push_str("# Nothing recurs often enough: no rules.\n");
+            text.push_str(if file.rule.is_empty() {
+                "# Nothing recurs often enough: no rules.\n"
+            } else {
+                "# No recurring line is distinctive enough to detect the site by (a bare label, a\n# bullet or a symbol is not): give the pages' URLs (--jsonl --url-field) for `hosts`.\n"
+            });
             return Suggestion {
                 toml: text,
                 rules: 0,

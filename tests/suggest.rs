@@ -531,3 +531,137 @@ fn a_recurring_sentence_between_paragraphs_is_article_like_and_not_proposed() {
     assert!(!toml.contains("Thank you very much"), "{toml}");
     assert!(!rules.rules().is_empty());
 }
+
+// --- Safe rules (issue 18) ----------------------------------------------------------------
+
+/// A page of `chrome` lines around two generated paragraphs.
+fn chrome_page(r: &mut Rng, top: &[&str], bottom: &[&str]) -> String {
+    let mut s: String = top.iter().map(|l| format!("{l}\n")).collect();
+    s.push_str(&format!("{}\n\n{}\n\n", paragraph(r), paragraph(r)));
+    s.extend(bottom.iter().map(|l| format!("{l}\n")));
+    s
+}
+
+/// The `detect` patterns of a suggested file.
+fn detect_of(toml: &str) -> Vec<String> {
+    let v: toml::Value = toml::from_str(toml).unwrap();
+    v.get("site")
+        .and_then(|s| s.get("detect"))
+        .and_then(|d| d.as_array())
+        .map(|d| d.iter().map(|p| p.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn bare_labels_bullets_and_symbols_never_detect_a_site() {
+    let mut r = Rng(18);
+    let pages: Vec<String> = (0..12)
+        .map(|_| {
+            chrome_page(
+                &mut r,
+                &["Advertisement", "•", "*", "Subscribe"],
+                &["Tidewater Gazette reader desk"],
+            )
+        })
+        .collect();
+    let (toml, _) = suggest(&pages, "gazette", 0.3);
+    let detect = detect_of(&toml);
+    assert!(!detect.is_empty(), "{toml}");
+    for d in &detect {
+        assert!(d.contains("Tidewater Gazette reader desk"), "{d}\n{toml}");
+    }
+    // The evidence is in the file.
+    assert!(
+        toml.contains("one host: distinctive text (4 words)"),
+        "{toml}"
+    );
+    // With only labels and symbols recurring, no detect pattern at all.
+    let bare: Vec<String> = (0..12)
+        .map(|_| chrome_page(&mut r, &["Advertisement", "•", "Subscribe"], &["*"]))
+        .collect();
+    let (toml, _) = suggest_unloaded(&bare);
+    assert!(detect_of(&toml).is_empty(), "{toml}");
+    assert!(toml.contains("distinctive enough"), "{toml}");
+}
+
+fn suggest_unloaded(pages: &[String]) -> (String, usize) {
+    let mut c = Counter::new();
+    for p in pages {
+        c.add(p.as_bytes());
+    }
+    let s = c.suggest(&Options::default());
+    (s.toml, s.rules)
+}
+
+#[test]
+fn in_a_crawl_lines_other_hosts_share_are_not_signatures() {
+    let mut r = Rng(7);
+    let shared = "Read more stories from our partners";
+    let mut a = Counter::new();
+    let mut b = Counter::new();
+    for _ in 0..10 {
+        a.add(chrome_page(&mut r, &[shared, "Lakeside Courier morning edition"], &[]).as_bytes());
+        b.add(chrome_page(&mut r, &[shared, "Hill Country Post weekend pages"], &[]).as_bytes());
+    }
+    let crawl = std::sync::Arc::new(clean::suggest::Crawl::new([&a, &b]));
+    let opts = Options {
+        name: "courier".into(),
+        hosts: vec!["courier.example".into()],
+        crawl: Some(crawl),
+        ..Options::default()
+    };
+    let toml = a.suggest(&opts).toml;
+    let detect = detect_of(&toml);
+    assert_eq!(detect.len(), 1, "{toml}");
+    assert!(
+        detect[0].contains("Lakeside Courier morning edition"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("recurs on none of the 1 other hosts"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn no_cut_at_a_line_that_comes_before_the_article_on_any_page() {
+    let mut r = Rng(11);
+    let footer = [
+        "Desk notes by the Harbor editors",
+        "About us",
+        "Contact",
+        "Careers",
+    ];
+    // On 39 pages the line starts the footer; on one it stands above the article text.
+    let mut pages: Vec<String> = (0..39)
+        .map(|_| chrome_page(&mut r, &["Harbor Daily"], &footer))
+        .collect();
+    let (toml, _) = suggest(&pages, "harbor", 0.3);
+    assert!(cut_at(&toml, "Desk notes by the Harbor editors"), "{toml}");
+    pages.push(chrome_page(
+        &mut r,
+        &["Harbor Daily", "Desk notes by the Harbor editors"],
+        &["About us", "Contact", "Careers"],
+    ));
+    let (toml, rules) = suggest(&pages, "harbor", 0.3);
+    assert!(!cut_at(&toml, "Desk notes by the Harbor editors"), "{toml}");
+    // The page where it comes first keeps its article.
+    let last = pages.last().unwrap();
+    let out = String::from_utf8(rules.clean(last.as_bytes(), None)).unwrap();
+    assert!(out.split_whitespace().count() > 40, "{out}");
+}
+
+/// Whether a suggested file has a `cut` rule at the line `text`.
+fn cut_at(toml: &str, text: &str) -> bool {
+    let v: toml::Value = toml::from_str(toml).unwrap();
+    v.get("rule")
+        .and_then(|r| r.as_array())
+        .into_iter()
+        .flatten()
+        .any(|r| {
+            r["kind"].as_str() == Some("cut")
+                && r.get("lines")
+                    .and_then(|l| l.as_array())
+                    .is_some_and(|l| l.iter().any(|x| x.as_str() == Some(text)))
+        })
+}

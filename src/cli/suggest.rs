@@ -16,7 +16,7 @@ use clap::Args as ClapArgs;
 
 use super::input::read_input;
 use super::output::write_atomic;
-use clean::suggest::{namespace, Counter, Options};
+use clean::suggest::{namespace, Counter, Crawl, Options};
 
 /// Pages per batch.
 const BATCH: usize = 2048;
@@ -49,7 +49,8 @@ pub struct SuggestArgs {
     /// ... and in at least this many pages.
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub min_pages: usize,
-    /// Site name (rule-id namespace); by default the host, or `site`.
+    /// Site name (rule-id namespace); by default the host, else the input files' folder name
+    /// (`site` for stdin).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Threads for counting (default: all cores).
@@ -137,11 +138,12 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
     }
     let command = command_line();
     let stdout = io::stdout();
+    let crawl = (counters.len() > 1).then(|| Arc::new(Crawl::new(counters.values())));
     for (host, counter) in &counters {
         let name = match (&args.name, host.is_empty()) {
             (Some(n), _) => n.clone(),
             (None, false) => host.trim_start_matches("www.").to_string(),
-            (None, true) => "site".into(),
+            (None, true) => folder_name(&args.files).unwrap_or_else(|| "site".into()),
         };
         let opts = Options {
             min_share: args.min_share,
@@ -153,6 +155,7 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
                 vec![host.trim_start_matches("www.").to_string()]
             },
             command: command.clone(),
+            crawl: crawl.clone(),
         };
         let s = counter.suggest(&opts);
         match &args.out_dir {
@@ -180,6 +183,15 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The name of the folder the (first) input file is in, for the namespace of plain files'
+/// rules: files suggested from different folders then load together.
+fn folder_name(files: &[PathBuf]) -> Option<String> {
+    let first = files.first().filter(|f| f.as_os_str() != "-")?;
+    let dir = std::fs::canonicalize(first).ok()?;
+    let name = dir.parent()?.file_name()?.to_string_lossy().into_owned();
+    Some(name)
 }
 
 fn warn(msg: &str) -> Result<()> {
