@@ -173,3 +173,50 @@ fn several_hosts_need_out_dir_and_bad_inputs_are_reported_and_skipped() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/page.txt"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("on 4 of 4 pages"));
 }
+
+#[test]
+fn files_from_two_folders_get_their_folder_as_namespace_and_load_together() {
+    let d = tmp("folders");
+    let mut files = Vec::new();
+    for site in ["Gazette", "Herald"] {
+        let dir = d.join(site.to_lowercase());
+        fs::create_dir_all(&dir).unwrap();
+        let mut args = vec!["suggest".to_string()];
+        for i in 0..8 {
+            let p = dir.join(format!("p{i}.txt"));
+            fs::write(&p, page(site, i)).unwrap();
+            args.push(p.display().to_string());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = clean(&args, b"");
+        assert_eq!(out.status.code(), Some(0));
+        let toml = String::from_utf8(out.stdout).unwrap();
+        let ns = site.to_lowercase();
+        assert!(toml.contains(&format!("name = \"{ns}\"")), "{toml}");
+        assert!(
+            toml.contains(&format!("id = \"{ns}/subscribe-now\"")),
+            "{toml}"
+        );
+        let f = d.join(format!("{ns}.toml"));
+        fs::write(&f, toml).unwrap();
+        files.push(f.display().to_string());
+    }
+    // Both learned files load at once (the same chrome line, two namespaces).
+    let out = clean(
+        &[
+            "--no-default-rules",
+            "--rules",
+            &files[0],
+            "--rules",
+            &files[1],
+        ],
+        page("Herald", 20).as_bytes(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Subscribe now"));
+}

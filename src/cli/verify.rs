@@ -29,26 +29,26 @@ fn is_sample(p: &Path) -> bool {
     name_bytes(p).ends_with(b".txt") && !is_expectation(p)
 }
 
-/// `NAME.clean.txt` beside `NAME.txt`, built from the name's bytes (never a lossy copy).
-fn expectation(sample: &Path) -> PathBuf {
+/// `NAME{suffix}` beside `NAME.txt`, built from the name's bytes (never a lossy copy).
+fn beside(sample: &Path, suffix: &str) -> PathBuf {
     // `file_stem` drops the last extension only: `a.b.txt` → `a.b`.
     let mut name = sample
         .file_stem()
         .expect("a sample has a file name")
         .to_os_string();
-    name.push(".clean.txt");
+    name.push(suffix);
     sample.with_file_name(name)
 }
 
-/// `NAME.url` beside `NAME.txt`: the sample page's URL, so host-scoped rules are tested
-/// (the sample's own bytes stay as they were scraped).
+/// `NAME.clean.txt`: the sample's expected output.
+fn expectation(sample: &Path) -> PathBuf {
+    beside(sample, ".clean.txt")
+}
+
+/// `NAME.url`: the sample page's URL, so host-scoped rules are tested (the sample's own
+/// bytes stay as they were scraped).
 fn url_file(sample: &Path) -> PathBuf {
-    let mut name = sample
-        .file_stem()
-        .expect("a sample has a file name")
-        .to_os_string();
-    name.push(".url");
-    sample.with_file_name(name)
+    beside(sample, ".url")
 }
 
 /// The URL a sample is cleaned as: its `NAME.url` side file (one URL on its first line;
