@@ -6,15 +6,20 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clean"))
+/// `clean ARGS` started with piped standard streams.
+fn spawn(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_clean"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = spawn(args);
     let mut w = child.stdin.take().unwrap();
     let input = stdin.to_vec();
     let feeder = std::thread::spawn(move || {
@@ -584,4 +589,35 @@ fn r19_10_explain_and_diff_with_jsonl_go_record_by_record() {
     let out = run(&["--jsonl", "--explain", "--on-error", "skip"], bad);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out).matches("generic/ad-label").count(), 2);
+}
+
+#[test]
+fn r19_15_co_process_gets_each_record_answered_before_eof() {
+    use std::io::BufRead;
+    let mut child = spawn(&["--jsonl", "-j", "1"]);
+    let mut w = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        while r.read_line(&mut line).unwrap() > 0 {
+            tx.send(std::mem::take(&mut line)).unwrap();
+        }
+    });
+    let wait = std::time::Duration::from_secs(20);
+    for (input, answer) in [
+        (
+            "{\"text\":\"Advertising\\nOne.\\n\"}\n",
+            "{\"text\":\"One.\\n\"}\n",
+        ),
+        ("{\"text\":\"Two.\\n\"}\n", "{\"text\":\"Two.\\n\"}\n"),
+    ] {
+        // Stdin stays open: the answer must come all the same.
+        w.write_all(input.as_bytes()).unwrap();
+        w.flush().unwrap();
+        assert_eq!(rx.recv_timeout(wait).expect("no answer before EOF"), answer);
+    }
+    drop(w);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    reader.join().unwrap();
 }

@@ -460,6 +460,9 @@ fn jsonl_one(
     };
     let want_stats = run.stats.is_some();
     let limit = args.max_page_bytes.saturating_mul(RECORD_PAGES);
+    // Co-process use (a pipe in, `-j 1`): each record is answered as soon as it is cleaned,
+    // before the next is read, so a caller may wait for the answer with its input open.
+    let answer_each = jobs == 1 && super::input::is_pipe(path);
     let (mut records_in, mut skipped, mut no_url_count) = (0u64, 0u64, 0u64);
     // A malformed record under --on-error fail stops the whole run, not only this input.
     let mut stop = false;
@@ -498,7 +501,12 @@ fn jsonl_one(
                 }
                 match &mut file_out {
                     Some(f) => f.write_all(&line).with_context(|| name.clone())?,
-                    None => stdout.write_all(&line)?,
+                    None => {
+                        stdout.write_all(&line)?;
+                        if answer_each {
+                            stdout.flush()?;
+                        }
+                    }
                 }
                 pool.give(line);
                 Ok(())

@@ -36,6 +36,26 @@ pub fn open_input_codec(path: &Path) -> io::Result<(Codec, Input)> {
     decode(raw)
 }
 
+/// Whether an input (a path, or standard input for `-`) is a pipe, socket or terminal:
+/// something that may wait for its writer, unlike a file.
+pub fn is_pipe(path: &Path) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    let meta = if path == Path::new("-") {
+        io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(fs::File::from)
+            .and_then(|f| f.metadata())
+    } else {
+        fs::metadata(path)
+    };
+    meta.is_ok_and(|m| {
+        let t = m.file_type();
+        t.is_fifo() || t.is_socket() || t.is_char_device()
+    })
+}
+
 /// Whether the embedded rules are loaded: not under `--no-default-rules`, nor when the
 /// configuration says `default-rules = false`.
 pub fn default_rules(args: &RuleArgs, cfg: &Config) -> bool {
