@@ -439,6 +439,9 @@ struct Analysis<'a> {
     opts: &'a Options,
     threshold: u32,
     sample: Vec<Vec<SLine<'a>>>,
+    /// For each sampled page, the words of its prose lines before each line (one more
+    /// entry than lines: the last is the page's total).
+    prose_before: Vec<Vec<usize>>,
 }
 
 fn words(s: &str) -> usize {
@@ -541,12 +544,29 @@ impl<'a> Analysis<'a> {
                     .collect::<Vec<_>>()
             })
             .collect();
-        Analysis {
+        let mut a = Analysis {
             c,
             opts,
             threshold,
             sample,
-        }
+            prose_before: Vec::new(),
+        };
+        a.prose_before = a
+            .sample
+            .iter()
+            .map(|lines| {
+                let mut sum = 0;
+                let mut v = vec![0];
+                for l in lines {
+                    if a.prose(l) {
+                        sum += words(l.text);
+                    }
+                    v.push(sum);
+                }
+                v
+            })
+            .collect();
+        a
     }
 
     fn recurring(&self, shape: u64) -> bool {
@@ -618,17 +638,11 @@ impl<'a> Analysis<'a> {
     /// where a cut would take the whole article.
     fn cut_evidence(&self, shape: u64) -> Option<(usize, usize)> {
         let (mut ok, mut total, mut tail_lines) = (0usize, 0usize, 0usize);
-        let prose_words = |ls: &[SLine]| -> usize {
-            ls.iter()
-                .filter(|l| self.prose(l))
-                .map(|l| words(l.text))
-                .sum()
-        };
-        for lines in &self.sample {
+        for (lines, before) in self.sample.iter().zip(&self.prose_before) {
             let Some(i) = lines.iter().position(|l| l.shape == shape && !l.blank) else {
                 continue;
             };
-            if prose_words(&lines[i + 1..]) > prose_words(&lines[..i]) {
+            if before[lines.len()] - before[i + 1] > before[i] {
                 return None;
             }
             total += 1;
