@@ -3,10 +3,9 @@
 //! Under `-j`, a page is read into a buffer on one thread and cleaned on another, and its
 //! cleaned text goes back the other way to be written. glibc frees a buffer that another
 //! thread allocated under that thread's arena lock, and the two threads then contend for
-//! it (with one arena for all threads, 100 MB took 385 ms at `-j2`, against 259 ms). With
-//! the buffers going round through this pool, `-j2` took 226 ms instead of 251 ms on
-//! 100 MB of pages, and 258 ms instead of 279 ms on 100 MB of JSONL records: what
-//! `mimalloc`, an allocator built for cross-thread frees, gave (223 ms), without it.
+//! it. With the buffers going round through this pool, a buffer is freed, if at all, by
+//! the thread that allocated it: what an allocator built for cross-thread frees
+//! (`mimalloc`) would give, without the dependency (see docs/performance.md).
 //!
 //! Buffers are kept by size class (powers of two) and handed out for a size, so a buffer
 //! is less than four times the size it was taken for: a stream of tiny pages does not hold

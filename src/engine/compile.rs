@@ -26,8 +26,8 @@ pub const REGEX_SIZE_LIMIT: usize = 2 << 20;
 const COMBINED_SIZE_LIMIT: usize = 512 << 20;
 /// Lazy-DFA cache of the combined line matchers, per thread. The default (2 MiB) is too
 /// small for a large rule set with Unicode classes: the DFA gives up and the slow PikeVM
-/// runs (40x the time for 10x the rules, measured in `benches/engine.rs`). 16 MiB keeps
-/// such a set near 1.2x while a thread's memory stays bounded.
+/// runs (the `rules_10x` group of `benches/engine.rs` shows it). 16 MiB keeps such a set
+/// on the DFA while a thread's memory stays bounded.
 const DFA_CACHE_LIMIT: usize = 16 << 20;
 
 /// How a pattern is anchored when compiled.
@@ -52,8 +52,8 @@ pub(super) fn source(p: &str, a: Anchor) -> String {
 /// Patterns whose estimated compiled size ([`cost`]) is over this are compiled alone to
 /// check them against [`REGEX_SIZE_LIMIT`]; the rest are only parsed. The estimate is
 /// within 2x of the compiled size (tested below), so a pattern under this is under the
-/// limit. Compiling every pattern alone doubled the start-up time (75 ms of 150 ms with
-/// the default rules); the three largest default patterns alone took 4.5 ms of 28.
+/// limit. Compiling every pattern alone would compile each twice and slow start-up; no
+/// default pattern is estimated over this.
 const CHECK_COST: usize = REGEX_SIZE_LIMIT / 2;
 
 /// Check one pattern that will be compiled as part of a combined matcher: it must parse,
@@ -92,7 +92,7 @@ fn cost(h: &regex_syntax::hir::Hir) -> usize {
         // The compiler spells a Unicode class out as UTF-8 byte sequences: a few wide
         // ranges (`.`, `\S`) are many sequences each, and are counted; a class of many
         // ranges (`\p{L}`: 650) is about 32 bytes a range, and counting its sequences for
-        // every class of the default rules took 3 ms of start-up.
+        // every such class would be a noticeable part of start-up.
         HirKind::Class(Class::Unicode(c)) if c.ranges().len() > 16 => {
             c.ranges().len().saturating_mul(32)
         }

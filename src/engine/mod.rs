@@ -31,8 +31,7 @@ use crate::rules::{self, ExampleSpec, LoadError, Source};
 ///
 /// Compiling runs on the calling thread and one short-lived helper thread, which builds
 /// the set of all whole-line triggers. `load` returns once the set's ASCII automaton is
-/// built; the helper goes on to build its automata for any text (some 10 ms with the
-/// default rules), which the first line that needs them waits for. Each thread that cleans
+/// built; the helper goes on to build its automata for any text, which the first line that needs them waits for. Each thread that cleans
 /// with the rule set keeps its own search caches, made on first use.
 pub fn load(sources: &[Source]) -> Result<RuleSet, LoadError> {
     let files = sources

@@ -1,9 +1,8 @@
 //! Compiled regexes that search with scratch space the caller owns.
 //!
-//! `regex::bytes::Regex` fetches its search cache from a shared pool on every call. Over
-//! short lines that is a large share of the work: 41 ns a call against 16 ns with a cache
-//! in hand (measured on 8-byte lines), and the engine makes several calls per line. So
-//! the engine builds its regexes with `regex-automata` (the engine under `regex`, with the
+//! `regex::bytes::Regex` fetches its search cache from a shared pool on every call; over
+//! short lines that is a large share of the work, and the engine makes several calls per
+//! line. So the engine builds its regexes with `regex-automata` (the engine under `regex`, with the
 //! same syntax and the same configuration) and keeps their caches itself, in a
 //! [`Scratch`] per thread and rule set.
 
@@ -48,8 +47,8 @@ pub(crate) struct RevRe {
 ///
 /// Whether any pattern matches is asked first of a second lazy DFA, for text of ASCII bytes
 /// only (see [`ascii_only`]). Without the UTF-8 automata of the Unicode classes (`\p{Lu}`,
-/// `\w`), its states are a fraction of the size and fewer: on the benchmark corpus the
-/// full DFA's states filled 2 MB of cache and each byte cost a cache miss. The full
+/// `\w`), its states are a fraction of the size and fewer, so it stays in cache where the
+/// full DFA's states would not. The full
 /// automata are built when a line first needs them (see [`FullSet`]), or ahead of that on
 /// the compile thread.
 #[derive(Debug, Clone)]
@@ -66,8 +65,7 @@ pub(crate) struct SetParts {
 }
 
 /// The automata of a set for any text. The UTF-8 automata of its Unicode classes are most
-/// of a rule set's compile time (10 of the 28 ms `clean` took to start with the default
-/// rules) and most lines never need them, so they are built when first asked for, or ahead
+/// of a rule set's compile time and most lines never need them, so they are built when first asked for, or ahead
 /// of that on another thread ([`SetParts::build_full`]); whoever asks first builds them,
 /// and any other thread asking meanwhile waits for that build.
 #[derive(Debug)]
