@@ -5,16 +5,16 @@
 
 pub mod args;
 mod compress;
-mod config;
+pub mod config;
 mod corpus;
 mod eval;
-mod input;
+pub mod input;
 mod jsonl;
 pub mod output;
 pub mod parallel;
 mod pool;
 mod progress;
-mod run;
+pub mod run;
 mod stream;
 mod suggest;
 mod verify;

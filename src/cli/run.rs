@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 2 an error (a bad rule file, an unreadable input). A broken
 //! pipe (`clean big.txt | head -1`) ends quietly with 0, as in ripgrep.
 
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,7 +24,17 @@ use clean::Page;
 
 /// Run the binary; the only place that prints errors and picks the exit status.
 pub fn main() -> ExitCode {
-    let matches = Args::command().get_matches();
+    main_from(std::env::args_os())
+}
+
+/// [`main`] on these arguments (the first is the program name). The Python package's
+/// `clean` command enters here, with `sys.argv`, so it is the same CLI as the binary.
+pub fn main_from<I, T>(argv: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = Args::command().get_matches_from(argv);
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match args.cmd {
         None => filter(args.filter, &matches),
