@@ -1,0 +1,244 @@
+//! `pageclean._native`: the Python binding of `clean` (PyO3, abi3).
+//!
+//! A thin layer: rule loading is the CLI's own (`cli::input::rule_sources`), cleaning is
+//! `RuleSet::clean`, explanations are `report::explain::entries`. `str` in gives `str`
+//! out, `bytes` in gives `bytes` out with every kept byte as it came (invalid UTF-8, CRLF,
+//! no final newline). `clean_batch` releases the GIL and spreads the documents over
+//! threads. `main` runs the `clean` command itself, so the wheel ships the same CLI.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use clean::report::explain;
+use clean::{Page, RuleSet};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+
+// The CLI's sources, compiled into this module: the `clean` console command is `main`.
+#[allow(dead_code, unused_imports)]
+#[path = "../../src/cli/mod.rs"]
+mod cli;
+
+create_exception!(
+    _native,
+    RuleError,
+    PyValueError,
+    "A rule file was rejected; the message is clean's (file:line:col: what (rule id))."
+);
+
+/// One document as it came from Python: its bytes, and whether to hand back a `str`.
+struct Doc {
+    bytes: Vec<u8>,
+    is_str: bool,
+}
+
+impl Doc {
+    fn extract(obj: &Bound<'_, PyAny>) -> PyResult<Doc> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Doc {
+                bytes: b.as_bytes().to_vec(),
+                is_str: false,
+            });
+        }
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Ok(Doc {
+                bytes: s.to_cow()?.into_owned().into_bytes(),
+                is_str: true,
+            });
+        }
+        Err(PyTypeError::new_err(format!(
+            "expected str or bytes, got {}",
+            obj.get_type().name()?
+        )))
+    }
+
+    /// The cleaned bytes as the same Python type as the input. Kept text of a `str` is
+    /// whole lines and spans cut at match boundaries, so it is valid UTF-8; the lossy
+    /// conversion is only a guard that can never panic.
+    fn wrap<'py>(&self, py: Python<'py>, out: &[u8]) -> Bound<'py, PyAny> {
+        if self.is_str {
+            PyString::new(py, &String::from_utf8_lossy(out)).into_any()
+        } else {
+            PyBytes::new(py, out).into_any()
+        }
+    }
+}
+
+/// A compiled rule set: the embedded defaults and/or rule files.
+#[pyclass(frozen, module = "pageclean")]
+struct Rules {
+    set: Arc<RuleSet>,
+}
+
+#[pymethods]
+impl Rules {
+    #[new]
+    #[pyo3(signature = (paths = None, defaults = true))]
+    fn new(py: Python<'_>, paths: Option<Vec<PathBuf>>, defaults: bool) -> PyResult<Self> {
+        let args = cli::args::RuleArgs {
+            rules: paths.unwrap_or_default(),
+            no_default_rules: !defaults,
+        };
+        let sources = cli::input::rule_sources(&args).map_err(|e| {
+            let msg = format!("{e:#}");
+            let not_found = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+            });
+            if not_found {
+                PyFileNotFoundError::new_err(msg)
+            } else {
+                PyOSError::new_err(msg)
+            }
+        })?;
+        if sources.is_empty() {
+            return Err(RuleError::new_err(
+                "no rules: defaults=False needs at least one path",
+            ));
+        }
+        let set = py
+            .detach(|| clean::load(&sources))
+            .map_err(|e| RuleError::new_err(e.to_string()))?;
+        Ok(Rules { set: Arc::new(set) })
+    }
+
+    /// Clean one document, as `clean --url URL` does.
+    #[pyo3(signature = (text, url = None))]
+    fn clean<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        url: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let doc = Doc::extract(text)?;
+        let out = py.detach(|| self.set.clean(&doc.bytes, url));
+        Ok(doc.wrap(py, &out))
+    }
+
+    /// Clean many documents on `threads` threads (default: every core), without the GIL.
+    #[pyo3(signature = (texts, urls = None, threads = None))]
+    fn clean_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        urls: Option<Vec<Option<String>>>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let docs = texts
+            .try_iter()?
+            .map(|t| Doc::extract(&t?))
+            .collect::<PyResult<Vec<Doc>>>()?;
+        if let Some(u) = &urls {
+            if u.len() != docs.len() {
+                return Err(PyValueError::new_err(format!(
+                    "{} texts but {} urls",
+                    docs.len(),
+                    u.len()
+                )));
+            }
+        }
+        let threads = threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
+            .clamp(1, docs.len().max(1));
+        let set = &*self.set;
+        let outs = py.detach(|| {
+            let url = |i: usize| urls.as_ref().and_then(|u| u[i].as_deref());
+            clean_all(set, &docs, url, threads)
+        });
+        let items = docs.iter().zip(&outs).map(|(d, o)| d.wrap(py, o));
+        PyList::new(py, items)
+    }
+
+    /// The removals of one document, as `clean --explain --format json` lists them: one
+    /// dict per removal with `lines` ([first, last], 1-based), `rule`, `why`, `action`
+    /// (`removed`, `stripped` or `backed-off`) and `text`.
+    #[pyo3(signature = (text, url = None))]
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        url: Option<&str>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let doc = Doc::extract(text)?;
+        let page = Page::new(&doc.bytes);
+        let outcome = self.set.apply(&page, url);
+        let list = PyList::empty(py);
+        for e in explain::entries("<text>", &page, &outcome, &self.set) {
+            let d = PyDict::new(py);
+            d.set_item("lines", e.lines.to_vec())?;
+            d.set_item("rule", e.rule)?;
+            d.set_item("why", e.why)?;
+            d.set_item("action", e.action)?;
+            d.set_item("text", e.text)?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
+
+    /// The ids of the loaded rules, in load order.
+    fn rule_ids(&self) -> Vec<String> {
+        self.set.rules().iter().map(|r| r.id.to_string()).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<pageclean.Rules: {} rules>", self.set.rules().len())
+    }
+}
+
+/// Each document cleaned, in order, by `threads` workers taking the next document in turn
+/// (so one long page does not hold up a whole chunk).
+fn clean_all<'u>(
+    set: &RuleSet,
+    docs: &[Doc],
+    url: impl Fn(usize) -> Option<&'u str> + Sync,
+    threads: usize,
+) -> Vec<Vec<u8>> {
+    let next = AtomicUsize::new(0);
+    let mut outs: Vec<Vec<u8>> = vec![Vec::new(); docs.len()];
+    let done: Vec<Vec<(usize, Vec<u8>)>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(d) = docs.get(i) else { break };
+                        mine.push((i, set.clean(&d.bytes, url(i))));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for (i, out) in done.into_iter().flatten() {
+        outs[i] = out;
+    }
+    outs
+}
+
+/// Run the `clean` command with `argv` (program name first); returns its exit status.
+#[pyfunction]
+fn main(py: Python<'_>, argv: Vec<std::ffi::OsString>) -> u8 {
+    let code = py.detach(|| cli::run::main_from(argv));
+    // ExitCode has no getter on stable Rust; the CLI only uses small codes.
+    (0..=u8::MAX)
+        .find(|&c| ExitCode::from(c) == code)
+        .unwrap_or(2)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Rules>()?;
+    m.add("RuleError", m.py().get_type::<RuleError>())?;
+    m.add_function(wrap_pyfunction!(main, m)?)?;
+    Ok(())
+}
