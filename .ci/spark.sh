@@ -7,16 +7,9 @@ cd "$(dirname "$0")/.."
 PYSPARK_VERSION=4.3.0
 venv="${CLEAN_CI_CACHE:-$HOME/.cache/clean-ci}/venv-pyspark-$PYSPARK_VERSION"
 
-if ! command -v java >/dev/null; then
-  echo "== installing Java 17"
-  apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
-fi
-if [ ! -x "$venv/bin/spark-submit" ]; then
-  echo "== installing pyspark $PYSPARK_VERSION into $venv"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --no-cache-dir "pyspark==$PYSPARK_VERSION"
-fi
+. .ci/lib.sh
+need_java
+cached_venv "$venv" "pyspark==$PYSPARK_VERSION"
 
 bin=target/release/clean
 [ -x "$bin" ] || cargo build --release --quiet
