@@ -3,19 +3,20 @@
 //! A thin layer: rule loading is the CLI's own (`cli::input::rule_sources`), cleaning is
 //! `RuleSet::clean`, explanations are `report::explain::entries`. `str` in gives `str`
 //! out, `bytes` in gives `bytes` out with every kept byte as it came (invalid UTF-8, CRLF,
-//! no final newline). `clean_batch` releases the GIL and spreads the documents over
-//! threads. `main` runs the `clean` command itself, so the wheel ships the same CLI.
+//! lone CR). `clean_batch` releases the GIL and spreads the documents over worker threads
+//! kept for the life of the `Rules`. `main` runs the `clean` command itself, so the wheel
+//! ships the same CLI.
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 
 use clean::report::explain;
 use clean::{Page, RuleSet};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
@@ -60,8 +61,8 @@ impl Doc {
     /// The cleaned bytes as the same Python type as the input. Kept text of a `str` is
     /// whole lines and spans cut at match boundaries, so it is valid UTF-8; the lossy
     /// conversion is only a guard that can never panic.
-    fn wrap<'py>(&self, py: Python<'py>, out: &[u8]) -> Bound<'py, PyAny> {
-        if self.is_str {
+    fn wrap<'py>(is_str: bool, py: Python<'py>, out: &[u8]) -> Bound<'py, PyAny> {
+        if is_str {
             PyString::new(py, &String::from_utf8_lossy(out)).into_any()
         } else {
             PyBytes::new(py, out).into_any()
@@ -73,6 +74,7 @@ impl Doc {
 #[pyclass(frozen, module = "pageclean")]
 struct Rules {
     set: Arc<RuleSet>,
+    workers: Workers,
 }
 
 #[pymethods]
@@ -104,7 +106,11 @@ impl Rules {
         let set = py
             .detach(|| clean::load(&sources))
             .map_err(|e| RuleError::new_err(e.to_string()))?;
-        Ok(Rules { set: Arc::new(set) })
+        let set = Arc::new(set);
+        Ok(Rules {
+            workers: Workers::new(Arc::clone(&set)),
+            set,
+        })
     }
 
     /// Clean one document, as `clean --url URL` does.
@@ -117,7 +123,7 @@ impl Rules {
     ) -> PyResult<Bound<'py, PyAny>> {
         let doc = Doc::extract(text)?;
         let out = py.detach(|| self.set.clean(&doc.bytes, url));
-        Ok(doc.wrap(py, &out))
+        Ok(Doc::wrap(doc.is_str, py, &out))
     }
 
     /// Clean many documents on `threads` threads (default: every core), without the GIL.
@@ -145,12 +151,13 @@ impl Rules {
         let threads = threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
             .clamp(1, docs.len().max(1));
-        let set = &*self.set;
-        let outs = py.detach(|| {
-            let url = |i: usize| urls.as_ref().and_then(|u| u[i].as_deref());
-            clean_all(set, &docs, url, threads)
-        });
-        let items = docs.iter().zip(&outs).map(|(d, o)| d.wrap(py, o));
+        let is_str: Vec<bool> = docs.iter().map(|d| d.is_str).collect();
+        let bytes = docs.into_iter().map(|d| d.bytes).collect();
+        let outs = py.detach(|| self.workers.clean_all(bytes, urls, threads))?;
+        let items = is_str
+            .into_iter()
+            .zip(&outs)
+            .map(|(is_str, o)| Doc::wrap(is_str, py, o));
         PyList::new(py, items)
     }
 
@@ -190,39 +197,102 @@ impl Rules {
     }
 }
 
-/// Each document cleaned, in order, by `threads` workers taking the next document in turn
-/// (so one long page does not hold up a whole chunk).
-fn clean_all<'u>(
-    set: &RuleSet,
-    docs: &[Doc],
-    url: impl Fn(usize) -> Option<&'u str> + Sync,
-    threads: usize,
-) -> Vec<Vec<u8>> {
-    let next = AtomicUsize::new(0);
-    let mut outs: Vec<Vec<u8>> = vec![Vec::new(); docs.len()];
-    let done: Vec<Vec<(usize, Vec<u8>)>> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(d) = docs.get(i) else { break };
-                        mine.push((i, set.clean(&d.bytes, url(i))));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    for (i, out) in done.into_iter().flatten() {
-        outs[i] = out;
+/// One `clean_batch` call's work, shared by the workers it was given to: each takes the
+/// next document in turn (so one long page does not hold up a whole chunk) and sends its
+/// result back with its index.
+struct Batch {
+    docs: Vec<Vec<u8>>,
+    urls: Option<Vec<Option<String>>>,
+    next: AtomicUsize,
+    done: mpsc::Sender<(usize, Vec<u8>)>,
+}
+
+impl Batch {
+    fn work(&self, set: &RuleSet) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(d) = self.docs.get(i) else { return };
+            let url = self.urls.as_ref().and_then(|u| u[i].as_deref());
+            if self.done.send((i, set.clean(d, url))).is_err() {
+                return;
+            }
+        }
     }
-    outs
+}
+
+/// Worker threads kept for the life of a [`Rules`]: a thread's regex caches are built
+/// as it meets the pages (see `engine/re.rs`), so fresh threads for every call would
+/// start cold each time (measured: slower than one thread).
+struct Workers {
+    set: Arc<RuleSet>,
+    queues: Mutex<Vec<mpsc::Sender<Arc<Batch>>>>,
+}
+
+impl Workers {
+    fn new(set: Arc<RuleSet>) -> Self {
+        Workers {
+            set,
+            queues: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Clean every document on `threads` workers; results in input order.
+    fn clean_all(
+        &self,
+        docs: Vec<Vec<u8>>,
+        urls: Option<Vec<Option<String>>>,
+        threads: usize,
+    ) -> PyResult<Vec<Vec<u8>>> {
+        let n = docs.len();
+        let (done, results) = mpsc::channel();
+        let batch = Arc::new(Batch {
+            docs,
+            urls,
+            next: AtomicUsize::new(0),
+            done,
+        });
+        {
+            let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
+            for k in 0..threads {
+                let sent = queues
+                    .get(k)
+                    .is_some_and(|q| q.send(Arc::clone(&batch)).is_ok());
+                if !sent {
+                    // A new worker (or one in place of a worker that died).
+                    let (tx, rx) = mpsc::channel::<Arc<Batch>>();
+                    let set = Arc::clone(&self.set);
+                    std::thread::Builder::new()
+                        .name(format!("pageclean-{k}"))
+                        .spawn(move || {
+                            for b in rx {
+                                b.work(&set);
+                            }
+                        })
+                        .map_err(|e| PyOSError::new_err(format!("cannot start a thread: {e}")))?;
+                    tx.send(Arc::clone(&batch))
+                        .map_err(|_| PyRuntimeError::new_err("a pageclean worker stopped"))?;
+                    if k < queues.len() {
+                        queues[k] = tx;
+                    } else {
+                        queues.push(tx);
+                    }
+                }
+            }
+        }
+        drop(batch); // the workers hold the rest: the channel closes when they are done
+        let mut outs = vec![Vec::new(); n];
+        let mut got = 0;
+        for (i, out) in results {
+            outs[i] = out;
+            got += 1;
+        }
+        if got != n {
+            return Err(PyRuntimeError::new_err(
+                "a pageclean worker stopped before its documents were done (a bug: please report it)",
+            ));
+        }
+        Ok(outs)
+    }
 }
 
 /// Run the `clean` command with `argv` (program name first); returns its exit status.

@@ -103,7 +103,9 @@ def test_clean_batch_equals_one_by_one(rules):
     got = rules.clean_batch(texts, urls)
     assert got == [rules.clean(t, u) for t, u in zip(texts, urls)]
     assert [type(g) for g in got] == [type(t) for t in texts]
-    assert rules.clean_batch(texts, urls, threads=1) == got
+    # The worker threads outlive a call: fewer, then more of them than before, and again.
+    for threads in (1, 5, None):
+        assert rules.clean_batch(texts, urls, threads=threads) == got
     assert rules.clean_batch(iter(texts)) == [rules.clean(t) for t in texts]
     assert rules.clean_batch([]) == []
     with pytest.raises(ValueError, match="3 texts but 1 urls"):
