@@ -9,7 +9,7 @@ class Removal(TypedDict):
     lines: List[int]  # [first, last], 1-based
     rule: str
     why: str
-    action: Literal["removed", "stripped", "backed-off"]
+    action: Literal["site", "removed", "stripped", "backed-off"]
     text: str
 
 class RuleError(ValueError):
@@ -22,9 +22,11 @@ class Rules:
         self,
         paths: Optional[Sequence[Union[str, PathLike[str]]]] = None,
         defaults: bool = True,
+        disable: Optional[Sequence[str]] = None,
     ) -> None:
         """Load the embedded rules (unless `defaults=False`), then each path in order: a
-        TOML file, or every *.toml under a folder. Raises RuleError for a bad rule file,
+        TOML file, or every *.toml under a folder; leave out the rules whose ids are in
+        `disable`. Raises RuleError for a bad rule file or an unknown id to disable,
         OSError (FileNotFoundError) for a path that cannot be read."""
     def clean(self, text: _Text, url: Optional[str] = None) -> _Text:
         """Clean one document, as `clean --url URL`."""

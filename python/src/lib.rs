@@ -1,6 +1,6 @@
 //! `pageclean._native`: the Python binding of `clean` (PyO3, abi3).
 //!
-//! A thin layer: rule loading is the CLI's own (`cli::input::rule_sources`), cleaning is
+//! A thin layer: rule loading is the CLI's own (`cli::input::load_rules`), cleaning is
 //! `RuleSet::clean`, explanations are `report::explain::entries`. `str` in gives `str`
 //! out, `bytes` in gives `bytes` out with every kept byte as it came (invalid UTF-8, CRLF,
 //! lone CR). `clean_batch` releases the GIL and spreads the documents over worker threads
@@ -80,32 +80,38 @@ struct Rules {
 #[pymethods]
 impl Rules {
     #[new]
-    #[pyo3(signature = (paths = None, defaults = true))]
-    fn new(py: Python<'_>, paths: Option<Vec<PathBuf>>, defaults: bool) -> PyResult<Self> {
+    #[pyo3(signature = (paths = None, defaults = true, disable = None))]
+    fn new(
+        py: Python<'_>,
+        paths: Option<Vec<PathBuf>>,
+        defaults: bool,
+        disable: Option<Vec<String>>,
+    ) -> PyResult<Self> {
         let args = cli::args::RuleArgs {
             rules: paths.unwrap_or_default(),
             no_default_rules: !defaults,
+            disable: disable.unwrap_or_default(),
+            config: None,
+            no_config: true,
         };
-        let sources = cli::input::rule_sources(&args).map_err(|e| {
-            let msg = format!("{e:#}");
-            let not_found = e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-            });
-            if not_found {
-                PyFileNotFoundError::new_err(msg)
-            } else {
-                PyOSError::new_err(msg)
-            }
-        })?;
-        if sources.is_empty() {
+        if args.rules.is_empty() && args.no_default_rules {
             return Err(RuleError::new_err(
                 "no rules: defaults=False needs at least one path",
             ));
         }
+        // The CLI's own loading, with no configuration file: an API call says it all.
+        let config = cli::config::Config::default();
         let set = py
-            .detach(|| clean::load(&sources))
-            .map_err(|e| RuleError::new_err(e.to_string()))?;
+            .detach(|| cli::input::load_rules(&args, &config))
+            .map_err(|e| {
+                let msg = format!("{e:#}");
+                let io = e.chain().find_map(|c| c.downcast_ref::<std::io::Error>());
+                match io.map(std::io::Error::kind) {
+                    Some(std::io::ErrorKind::NotFound) => PyFileNotFoundError::new_err(msg),
+                    Some(_) => PyOSError::new_err(msg),
+                    None => RuleError::new_err(msg),
+                }
+            })?;
         let set = Arc::new(set);
         Ok(Rules {
             workers: Workers::new(Arc::clone(&set)),
@@ -162,8 +168,8 @@ impl Rules {
     }
 
     /// The removals of one document, as `clean --explain --format json` lists them: one
-    /// dict per removal with `lines` ([first, last], 1-based), `rule`, `why`, `action`
-    /// (`removed`, `stripped` or `backed-off`) and `text`.
+    /// dict per entry with `lines` ([first, last], 1-based), `rule`, `why`, `action`
+    /// (`site`, `removed`, `stripped` or `backed-off`) and `text`.
     #[pyo3(signature = (text, url = None))]
     fn explain<'py>(
         &self,
@@ -175,11 +181,12 @@ impl Rules {
         let page = Page::new(&doc.bytes);
         let outcome = self.set.apply(&page, url);
         let list = PyList::empty(py);
-        for e in explain::entries("<text>", &page, &outcome, &self.set) {
+        let sites = self.set.sites_applied(&page, url);
+        for e in explain::entries("<text>", &page, &outcome, &self.set, &sites) {
             let d = PyDict::new(py);
             d.set_item("lines", e.lines.to_vec())?;
             d.set_item("rule", e.rule)?;
-            d.set_item("why", e.why)?;
+            d.set_item("why", e.why.as_ref())?;
             d.set_item("action", e.action)?;
             d.set_item("text", e.text)?;
             list.append(d)?;
