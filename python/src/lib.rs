@@ -229,7 +229,7 @@ impl Batch {
 
 /// Worker threads kept for the life of a [`Rules`]: a thread's regex caches are built
 /// as it meets the pages (see `engine/re.rs`), so fresh threads for every call would
-/// start cold each time (measured: slower than one thread).
+/// start cold each time.
 struct Workers {
     set: Arc<RuleSet>,
     queues: Mutex<Vec<mpsc::Sender<Arc<Batch>>>>,
