@@ -8,7 +8,6 @@
 //! the span patterns into one `SpanMatcher`. The regexes themselves live in `engine::re`.
 
 use std::collections::HashMap;
-use std::sync::{mpsc, Arc};
 
 use regex::bytes::{Regex, RegexBuilder};
 use regex_automata::meta;
@@ -381,11 +380,9 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
     check_unique_ids(&files)?;
     files.sort_by_key(|f| f.site.is_none());
     // The set of all whole-line triggers is the largest piece of work (the Unicode classes
-    // of the patterns compile to large automata): it is built on a second thread while
-    // this one checks and compiles the rest. That thread hands over the set as soon as
-    // its ASCII automaton is built, then goes on to build the full automata, which the
-    // first line that needs them waits for (see `re::SetParts`): the rules are ready and
-    // lines flow before the slowest part is done.
+    // of the patterns compile to large automata): it is built on a second, scoped thread
+    // while this one checks and compiles the rest, and that thread is joined before
+    // `compile` returns. Everything is compiled, and every error reported, here.
     let patterns: Vec<&str> = files
         .iter()
         .flat_map(|f| &f.rules)
@@ -394,40 +391,25 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
         .map(|p| p.text.as_str())
         .collect();
     let backward: Vec<bool> = patterns.iter().map(|p| from_end(p)).collect();
-    let sources: Arc<[String]> = patterns
+    let sources: Vec<String> = patterns
         .iter()
         .zip(&backward)
         .filter(|(_, &b)| !b)
         .map(|(p, _)| source(p, Anchor::Line))
         .collect();
-    let build_set =
-        |sources: &[String]| (!sources.is_empty()).then(|| re::build_set(sources, COMBINED_SET));
-    let (tx, rx) = mpsc::sync_channel(1);
-    let helper = std::thread::Builder::new()
-        .name("clean-compile".into())
-        .spawn({
-            let sources = Arc::clone(&sources);
-            move || {
-                let set = build_set(&sources);
-                let parts = match &set {
-                    Some(Ok(parts)) => Some(parts.clone()),
-                    _ => None,
-                };
-                // The receiver is gone only when a rule error ended the compile.
-                if tx.send(set).is_ok() {
-                    if let Some(parts) = parts {
-                        parts.build_full();
-                    }
-                }
-            }
-        });
-    let set = || match helper {
-        // A helper that panicked sent nothing: building here panics as it did.
-        Ok(_) => rx.recv().unwrap_or_else(|_| build_set(&sources)),
-        // No thread to be had: build it here.
-        Err(_) => build_set(&sources),
-    };
-    compile_with(files, &backward, set)
+    let build_set = || (!sources.is_empty()).then(|| re::build_set(&sources, COMBINED_SET));
+    std::thread::scope(|s| {
+        let helper = std::thread::Builder::new()
+            .name("clean-compile".into())
+            .spawn_scoped(s, build_set);
+        let set = || match helper {
+            // A helper that panicked: building here panics as it did.
+            Ok(h) => h.join().unwrap_or_else(|_| build_set()),
+            // No thread to be had: build it here.
+            Err(_) => build_set(),
+        };
+        compile_with(files, &backward, set)
+    })
 }
 
 /// The whole-line trigger of a rule kind, if it has one.

@@ -29,10 +29,10 @@ use crate::rules::{self, ExampleSpec, LoadError, Source};
 
 /// Load, validate and compile rule files. Ids must be unique across all of them.
 ///
-/// Compiling runs on the calling thread and one short-lived helper thread, which builds
-/// the set of all whole-line triggers. `load` returns once the set's ASCII automaton is
-/// built; the helper goes on to build its automata for any text, which the first line that needs them waits for. Each thread that cleans
-/// with the rule set keeps its own search caches, made on first use.
+/// Everything is compiled here, and every error returned here: on the calling thread and
+/// on a helper thread that builds the set of all whole-line triggers, joined before `load`
+/// returns, so no thread outlives the call and cleaning never compiles. Each thread that
+/// cleans with the rule set keeps its own search caches, made on first use.
 pub fn load(sources: &[Source]) -> Result<RuleSet, LoadError> {
     let files = sources
         .iter()
@@ -235,6 +235,17 @@ pub struct ExampleFailure {
 }
 
 impl RuleSet {
+    /// For each rule, whether it applies to this page (see [`select`] for how).
+    pub fn select(&self, page: &Page<'_>, url: Option<&str>) -> Vec<bool> {
+        self.with_scratch(|sc| select::active(self, sc, page, url))
+    }
+
+    /// The sites whose rules apply to this page, and why: a URL with a host decides
+    /// alone (the sites whose `hosts` match it); without one, `detect` patterns do.
+    pub fn sites_applied(&self, page: &Page<'_>, url: Option<&str>) -> Vec<SiteApplied> {
+        select::applied(self, page, url)
+    }
+
     /// All rules, in precedence order. A [`Cause::Rule`] indexes this slice.
     pub fn rules(&self) -> &[RuleInfo] {
         &self.rules
@@ -281,7 +292,7 @@ impl RuleSet {
     /// ```
     pub fn apply(&self, page: &Page<'_>, url: Option<&str>) -> Outcome {
         self.with_scratch(|sc| {
-            let active = self.select_with(sc, page, url);
+            let active = select::active(self, sc, page, url);
             self.apply_active_with(sc, page, &active)
         })
     }

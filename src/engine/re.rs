@@ -7,7 +7,7 @@
 //! [`Scratch`] per thread and rule set.
 
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use regex_automata::hybrid::dfa as lazy;
 use regex_automata::meta::{self, BuildError};
@@ -48,9 +48,7 @@ pub(crate) struct RevRe {
 /// Whether any pattern matches is asked first of a second lazy DFA, for text of ASCII bytes
 /// only (see [`ascii_only`]). Without the UTF-8 automata of the Unicode classes (`\p{Lu}`,
 /// `\w`), its states are a fraction of the size and fewer, so it stays in cache where the
-/// full DFA's states would not. The full
-/// automata are built when a line first needs them (see [`FullSet`]), or ahead of that on
-/// the compile thread.
+/// full DFA's states would not. Lines it cannot decide go to the full automata.
 #[derive(Debug, Clone)]
 pub(crate) struct SetRe {
     parts: SetParts,
@@ -61,21 +59,11 @@ pub(crate) struct SetRe {
 #[derive(Debug, Clone)]
 pub(crate) struct SetParts {
     ascii: Option<lazy::DFA>,
-    full: Arc<FullSet>,
+    full: Arc<Full>,
 }
 
-/// The automata of a set for any text. The UTF-8 automata of its Unicode classes are most
-/// of a rule set's compile time and most lines never need them, so they are built when first asked for, or ahead
-/// of that on another thread ([`SetParts::build_full`]); whoever asks first builds them,
-/// and any other thread asking meanwhile waits for that build.
-#[derive(Debug)]
-struct FullSet {
-    /// The patterns, parsed.
-    hirs: Vec<Hir>,
-    cache: usize,
-    built: OnceLock<Full>,
-}
-
+/// The automata of a set for any text: those of the Unicode classes are most of a rule
+/// set's compile time, and are built with the rest, by [`build_set`].
 #[derive(Debug)]
 struct Full {
     /// `None` when the cache has no room for a few states: the PikeVM alone then.
@@ -87,7 +75,7 @@ struct Full {
 #[derive(Debug)]
 struct SetCaches {
     ascii: Option<lazy::Cache>,
-    /// Those of the full automata, made when they are first used.
+    /// Those of the full automata, made when a line first needs them.
     full: Option<FullCaches>,
     which: PatternSet,
 }
@@ -256,7 +244,7 @@ impl Registry {
                 .map(|p| SetCaches {
                     ascii: p.ascii.as_ref().map(lazy::Cache::new),
                     full: None,
-                    which: PatternSet::new(p.full.hirs.len()),
+                    which: PatternSet::new(p.full.vm.pattern_len()),
                 })
                 .collect(),
             sets: self
@@ -329,7 +317,9 @@ fn nfa_config(limits: Limits) -> thompson::Config {
 }
 
 /// Compile `patterns`, each anchored at the start (`^…`), into the parts of a [`SetRe`],
-/// with the syntax of [`build`] and the lazy DFAs configured as `meta` configures its own.
+/// with the syntax of [`build`] and the lazy DFAs configured as `meta` configures its own:
+/// the automaton for ASCII text (see [`ascii_only`]) and the full automata, every one
+/// built here, so that searching never compiles.
 pub(crate) fn build_set<S: AsRef<str>>(
     patterns: &[S],
     limits: Limits,
@@ -337,23 +327,30 @@ pub(crate) fn build_set<S: AsRef<str>>(
     let hirs = syntax::parse_many_with(patterns, &syntax::Config::new().utf8(false))
         .map_err(|e| regex::Error::Syntax(e.to_string()))?;
     let ascii: Vec<Hir> = hirs.iter().map(ascii_only).collect();
-    let nfa = thompson::Compiler::new()
-        .configure(nfa_config(limits))
-        .build_many_from_hir(&ascii)
-        .map_err(nfa_error)?;
+    let compiler = || {
+        let mut c = thompson::Compiler::new();
+        c.configure(nfa_config(limits));
+        c
+    };
+    let nfa = compiler().build_many_from_hir(&ascii).map_err(nfa_error)?;
     // Only a cache capacity too small for a few states fails to build a DFA: the full
     // automata alone then.
     let ascii = lazy::Builder::new()
         .configure((0x80..=0xFF).fold(set_dfa_config(limits.cache), |c, b| c.quit(b, true)))
         .build_from_nfa(nfa)
         .ok();
+    let nfa = compiler().build_many_from_hir(&hirs).map_err(nfa_error)?;
+    let dfa = lazy::Builder::new()
+        .configure(set_dfa_config(limits.cache).unicode_word_boundary(true))
+        .build_from_nfa(nfa.clone())
+        .ok();
+    let vm = pikevm::Builder::new()
+        .configure(pikevm::Config::new().match_kind(MatchKind::All))
+        .build_from_nfa(nfa)
+        .map_err(nfa_error)?;
     Ok(SetParts {
         ascii,
-        full: Arc::new(FullSet {
-            hirs,
-            cache: limits.cache,
-            built: OnceLock::new(),
-        }),
+        full: Arc::new(Full { dfa, vm }),
     })
 }
 
@@ -366,59 +363,22 @@ fn set_dfa_config(cache: usize) -> lazy::Config {
         .minimum_bytes_per_state(Some(10))
 }
 
-impl SetParts {
-    /// Build the automata for any text now, unless another thread has (see [`FullSet`]).
-    pub(crate) fn build_full(&self) {
-        self.full.get();
-    }
-}
-
-impl FullSet {
-    fn get(&self) -> &Full {
-        self.built.get_or_init(|| {
-            // Every pattern parsed, and the set's ASCII automaton (the same patterns with
-            // each Unicode class cut to its ASCII part) compiled within the size limit:
-            // nothing is left to fail but the size, which the limits of each pattern alone
-            // bound (see `engine::compile`). So no limit here, where an error could no
-            // longer be reported as a rule error.
-            let nfa = thompson::Compiler::new()
-                .configure(nfa_config(Limits {
-                    size: usize::MAX,
-                    cache: self.cache,
-                }))
-                .build_many_from_hir(&self.hirs)
-                .unwrap_or_else(|e| panic!("the rule set's automaton failed to build: {e}"));
-            let dfa = lazy::Builder::new()
-                .configure(set_dfa_config(self.cache).unicode_word_boundary(true))
-                .build_from_nfa(nfa.clone())
-                .ok();
-            let vm = pikevm::Builder::new()
-                .configure(pikevm::Config::new().match_kind(MatchKind::All))
-                .build_from_nfa(nfa)
-                .unwrap_or_else(|e| panic!("the rule set's PikeVM failed to build: {e}"));
-            Full { dfa, vm }
-        })
-    }
-}
-
 /// A thread's caches for a [`Full`]: its lazy DFA's (if it has one) and its PikeVM's.
 type FullCaches = (Option<lazy::Cache>, pikevm::Cache);
 
-impl FullSet {
-    /// The full automata (built now if no thread has), and `caches` for them (made now if
-    /// this thread has none yet).
+impl Full {
+    /// The full automata, and `caches` for them (made now if this thread has none yet).
     fn with_caches<'a>(
         &'a self,
         caches: &'a mut Option<FullCaches>,
     ) -> (&'a Full, &'a mut FullCaches) {
-        let full = self.get();
         let caches = caches.get_or_insert_with(|| {
             (
-                full.dfa.as_ref().map(lazy::Cache::new),
-                full.vm.create_cache(),
+                self.dfa.as_ref().map(lazy::Cache::new),
+                self.vm.create_cache(),
             )
         });
-        (full, caches)
+        (self, caches)
     }
 }
 
@@ -811,7 +771,7 @@ mod tests {
         for cache in [LIMITS.cache, 1] {
             let mut reg = Registry::default();
             let set = reg.register_set(build_set(&patterns, Limits { cache, ..LIMITS }).unwrap());
-            assert_eq!(set.parts.full.get().dfa.is_some(), cache > 1);
+            assert_eq!(set.parts.full.dfa.is_some(), cache > 1);
             let mut sc = reg.scratch(1);
             for line in lines {
                 let want: Vec<usize> = theirs.matches(line).into_iter().collect();
@@ -906,23 +866,30 @@ mod tests {
         }
     }
 
-    /// The full automata are built only for a line the ASCII automaton leaves, once, and
-    /// shared by every clone of the set; another thread asking meanwhile gets the same.
+    /// The full automata are built by `build_set`, with the ASCII automaton, and shared by
+    /// every clone of the set; an error building them is returned there (nothing is left to
+    /// compile, or to fail, while searching).
     #[test]
-    fn the_full_automata_are_built_when_first_needed() {
+    fn the_full_automata_are_built_with_the_set_and_their_errors_returned() {
         let mut reg = Registry::default();
         let parts = build_set(&SET_PATTERNS, LIMITS).unwrap();
         let set = reg.register_set(parts.clone());
+        assert!(Arc::ptr_eq(&parts.full, &set.parts.full));
         let mut sc = reg.scratch(11);
-        for line in ["Kiss", "Nobody, he said.", "x"] {
-            set.is_match(&mut sc, line.as_bytes());
-        }
-        assert!(parts.full.built.get().is_none());
-        std::thread::scope(|s| {
-            s.spawn(|| parts.build_full());
-            assert!(set.is_match(&mut sc, "\u{212A}iss".as_bytes()));
-        });
-        assert!(std::ptr::eq(parts.full.get(), set.parts.full.get()));
+        assert!(set.is_match(&mut sc, "\u{212A}iss".as_bytes()));
+
+        // Cut to ASCII, `\p{L}{20}` fits in 64 KiB; spelled out in UTF-8, it does not.
+        let small = Limits {
+            size: 64 << 10,
+            ..LIMITS
+        };
+        let hir = syntax::parse_with(r"\p{L}{20}", &syntax::Config::new().utf8(false)).unwrap();
+        let ascii = thompson::Compiler::new()
+            .configure(nfa_config(small))
+            .build_from_hir(&ascii_only(&hir));
+        assert!(ascii.is_ok());
+        let err = build_set(&[r"\p{L}{20}"], small).unwrap_err();
+        assert!(matches!(err, regex::Error::CompiledTooBig(_)), "{err:?}");
     }
 
     /// The ASCII automaton decides the lines it can and leaves the others: "Kiss" is decided

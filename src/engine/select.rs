@@ -69,59 +69,53 @@ fn first_bytes(h: &Hir) -> Option<Box<[bool; 256]>> {
     Some(first)
 }
 
-impl RuleSet {
-    /// For each rule, whether it applies to this page.
-    pub fn select(&self, page: &Page<'_>, url: Option<&str>) -> Vec<bool> {
-        self.with_scratch(|sc| self.select_with(sc, page, url))
-    }
-
-    pub(crate) fn select_with(
-        &self,
-        sc: &mut Scratch,
-        page: &Page<'_>,
-        url: Option<&str>,
-    ) -> Vec<bool> {
-        let host = url.and_then(host_of);
-        let site_on: Vec<bool> = self
-            .sites
-            .iter()
-            .map(|s| match &host {
-                Some(h) => s.hosts.iter().any(|sh| host_matches(h, sh)),
-                None => s.detect.as_ref().is_some_and(|d| d.is_match(sc, page)),
-            })
-            .collect();
-        let mut active: Vec<bool> = self
-            .rules
-            .iter()
-            .map(|r| r.site.is_none_or(|s| site_on[s]))
-            .collect();
-        for (s, _) in self.sites.iter().zip(&site_on).filter(|(_, on)| **on) {
-            for &r in &s.disable {
-                active[r as usize] = false;
-            }
+/// For each rule of `rs`, whether it applies to this page ([`RuleSet::select`]).
+pub(crate) fn active(
+    rs: &RuleSet,
+    sc: &mut Scratch,
+    page: &Page<'_>,
+    url: Option<&str>,
+) -> Vec<bool> {
+    let host = url.and_then(host_of);
+    let site_on: Vec<bool> = rs
+        .sites
+        .iter()
+        .map(|s| match &host {
+            Some(h) => s.hosts.iter().any(|sh| host_matches(h, sh)),
+            None => s.detect.as_ref().is_some_and(|d| d.is_match(sc, page)),
+        })
+        .collect();
+    let mut active: Vec<bool> = rs
+        .rules
+        .iter()
+        .map(|r| r.site.is_none_or(|s| site_on[s]))
+        .collect();
+    for (s, _) in rs.sites.iter().zip(&site_on).filter(|(_, on)| **on) {
+        for &r in &s.disable {
+            active[r as usize] = false;
         }
-        active
     }
+    active
+}
 
-    /// The sites whose rules apply to this page, and why: a URL with a host decides
-    /// alone (the sites whose `hosts` match it); without one, `detect` patterns do.
-    pub fn sites_applied(&self, page: &Page<'_>, url: Option<&str>) -> Vec<SiteApplied> {
-        let host = url.and_then(host_of);
-        self.sites
-            .iter()
-            .enumerate()
-            .filter_map(|(site, s)| {
-                let reason = match &host {
-                    Some(h) => Reason::Host {
-                        host: h.clone(),
-                        matched: s.hosts.iter().find(|sh| host_matches(h, sh))?.clone(),
-                    },
-                    None => detect_reason(page, &s.detect_patterns)?,
-                };
-                Some(SiteApplied { site, reason })
-            })
-            .collect()
-    }
+/// The sites of `rs` whose rules apply to this page, and why
+/// ([`RuleSet::sites_applied`]).
+pub(crate) fn applied(rs: &RuleSet, page: &Page<'_>, url: Option<&str>) -> Vec<SiteApplied> {
+    let host = url.and_then(host_of);
+    rs.sites
+        .iter()
+        .enumerate()
+        .filter_map(|(site, s)| {
+            let reason = match &host {
+                Some(h) => Reason::Host {
+                    host: h.clone(),
+                    matched: s.hosts.iter().find(|sh| host_matches(h, sh))?.clone(),
+                },
+                None => detect_reason(page, &s.detect_patterns)?,
+            };
+            Some(SiteApplied { site, reason })
+        })
+        .collect()
 }
 
 /// A site whose rules apply to a page ([`RuleSet::sites_applied`]).
