@@ -4,8 +4,10 @@
 //! A line removed by an earlier step is invisible to later ones. `apply` cannot fail: all
 //! that could go wrong was checked when the rules were loaded.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
+use super::blocks::{blocks, visible};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
 use super::{BlockParams, Page, RegionParams, RepeatParams, RuleSet, Scratch, Step};
@@ -315,51 +317,99 @@ fn repeat(
     changed
 }
 
-/// How much a line says for being part of the article: a prose line (long, or
-/// sentence-like and not short) scores its length in points; list shapes, prompts, lines
-/// an earlier rule removed and any other short line cost points; blank lines are neutral.
+/// One block of the region's view: lines `lines` of the page, read as one unit.
+struct Unit<'p> {
+    lines: Range<usize>,
+    /// The block's kept text, its lines joined by a space (empty when blank or removed).
+    text: Cow<'p, [u8]>,
+    /// The block's first kept line (list shapes are judged on it).
+    first: &'p [u8],
+    /// An earlier rule removed every non-blank line of the block.
+    removed: bool,
+}
+
+/// The region's units: the page's blocks up to `limit` (see [`blocks`]).
+fn units<'p>(page: &Page<'p>, fate: &[Fate], limit: usize) -> Vec<Unit<'p>> {
+    let mut out = Vec::new();
+    for b in blocks(page) {
+        if b.start >= limit {
+            break;
+        }
+        let lines = b.start..b.end.min(limit);
+        let kept: Vec<usize> = lines
+            .clone()
+            .filter(|&i| !page.is_blank(i) && fate[i] == Fate::Kept)
+            .collect();
+        let any = lines.clone().any(|i| !page.is_blank(i));
+        let text: Cow<'p, [u8]> = match kept.as_slice() {
+            [] => Cow::Borrowed(&[]),
+            [one] => Cow::Borrowed(page.trimmed(*one)),
+            many => Cow::Owned(many.iter().map(|&i| page.trimmed(i)).collect::<Vec<_>>().join(&b' ')),
+        };
+        out.push(Unit {
+            first: kept.first().map_or(&[][..], |&i| page.trimmed(i)),
+            removed: any && kept.is_empty(),
+            lines,
+            text,
+        });
+    }
+    out
+}
+
+/// How much a unit says for being part of the article: prose (long, or sentence-like and
+/// not short) scores its length in points; list shapes, link lists, prompts, units an
+/// earlier rule removed and any other short text cost points; blank units are neutral.
+/// Markdown syntax is read as a reader sees it (see [`visible`]).
 ///
-/// Scores lines `from..to` onto `scores` (which holds the lines before `from`). The prompt
-/// (`chrome`) search reads the whole of every line that gets that far, so it is asked of
-/// the chunk's lines at once (see [`ManyRe`](super::re::ManyRe)).
+/// Scores units `from..to` onto `scores` (which holds the units before `from`). The prompt
+/// (`chrome`) search reads the whole of every unit that gets that far, so it is asked of
+/// the chunk's units at once (see [`ManyRe`](super::re::ManyRe)).
 fn region_scores(
     sc: &mut Scratch,
-    page: &Page<'_>,
-    fate: &[Fate],
+    units: &[Unit<'_>],
     (from, to): (usize, usize),
     p: &RegionParams,
     scores: &mut Vec<f64>,
 ) {
-    // Lines still to be asked about prompts (and their indexes), and the answers.
-    let (mut ask, mut asked): (Vec<&[u8]>, Vec<usize>) = (Vec::new(), Vec::new());
+    // Units still to be asked about prompts (and their indexes), and the answers.
+    let mut texts: Vec<Cow<'_, [u8]>> = Vec::new();
+    let mut asked: Vec<usize> = Vec::new();
     let mut prompt: Vec<bool> = Vec::new();
-    for (i, f) in fate.iter().enumerate().take(to).skip(from) {
-        let t = page.trimmed(i);
-        scores.push(if t.is_empty() {
-            0.0
-        } else if matches!(f, Fate::Removed(_)) {
+    for (k, u) in units.iter().enumerate().take(to).skip(from) {
+        let t = u.first;
+        scores.push(if u.removed {
             -p.removed_penalty
+        } else if u.text.is_empty() {
+            0.0
         } else if
-        // A line that is one text printed twice ("Shy owlShy owl": an image's title and
-        // alt text run together) is a widget, like the list shapes.
+        // A line that is one text printed twice (an image's title and alt text run
+        // together) is a widget, like the list shapes.
         (t.len() >= 8 && t.len() % 2 == 0 && t[..t.len() / 2] == t[t.len() / 2..])
             || p.list.as_ref().is_some_and(|re| re.is_match(sc, t))
         {
             -p.list_penalty
         } else {
-            ask.push(t);
-            asked.push(i);
-            0.0 // for now
+            let v = visible(&u.text);
+            let chars = chars(&v.text);
+            // Mostly link text, or nothing but images: a link list, a teaser, a picture.
+            if chars == 0 || (v.link_bytes * 2 > v.text.len() && !p.prose.is_match(sc, &v.text)) {
+                -p.list_penalty
+            } else {
+                texts.push(v.text);
+                asked.push(k);
+                0.0 // for now
+            }
         });
     }
-    if ask.is_empty() {
+    if texts.is_empty() {
         return;
     }
+    let ask: Vec<&[u8]> = texts.iter().map(|t| &t[..]).collect();
     match &p.chrome {
         Some(chrome) => chrome.is_match_each(sc, &ask, &mut prompt),
         None => prompt.resize(ask.len(), false),
     }
-    for ((t, i), is_prompt) in ask.into_iter().zip(asked).zip(prompt) {
+    for ((t, k), is_prompt) in ask.into_iter().zip(asked).zip(prompt) {
         let chars = chars(t);
         let score = if is_prompt {
             -p.chrome_penalty
@@ -368,11 +418,11 @@ fn region_scores(
         } else {
             -p.short_penalty
         };
-        scores[i] = score;
+        scores[k] = score;
     }
 }
 
-/// How many lines [`region_scores`] scores at a time: enough to keep the prompt search's
+/// How many units [`region_scores`] scores at a time: enough to keep the prompt search's
 /// lanes full, few enough that little is scored past a `stop` line.
 const SCORE_CHUNK: usize = 64;
 
@@ -384,12 +434,13 @@ fn chars(t: &[u8]) -> usize {
         .sum::<usize>()
 }
 
-/// Keep the contiguous run of lines with the highest total score (Kadane's maximum
-/// subarray) and remove the kept lines around it. The search ends at a `stop` line once
-/// the best run scores `stop_after`, so a comments section longer than the article does
-/// not win. With `heading`, the kept line just above the run stays too (a headline); with
-/// `trailing-sentences`, so do the sentence-like lines after it. A page with no prose line
-/// is left alone.
+/// Keep the contiguous run of blocks with the highest total score (Kadane's maximum
+/// subarray) and remove the kept lines around it. A block is a paragraph as the reader
+/// sees it (a hard-wrapped paragraph is one block; see [`blocks`]), and is kept or removed
+/// whole. The search ends at a `stop` line once the best run scores `stop_after`, so a
+/// comments section longer than the article does not win. With `heading`, the kept block
+/// just above the run stays too (a headline); with `trailing-sentences`, so do the
+/// sentence-like blocks after it. A page with no prose is left alone.
 fn region(
     sc: &mut Scratch,
     page: &Page<'_>,
@@ -398,52 +449,48 @@ fn region(
     p: &RegionParams,
     c: Cause,
 ) {
+    let units = units(page, fate, limit);
+    let n = units.len();
     let (mut best, mut from, mut to) = (0.0f64, 0, 0);
     let (mut cur, mut start) = (0.0f64, 0);
-    // Scores of the lines scanned, kept for the min-run pass.
-    let mut scores = Vec::with_capacity(limit);
-    for i in 0..limit {
-        if i == scores.len() {
-            region_scores(
-                sc,
-                page,
-                fate,
-                (i, limit.min(i + SCORE_CHUNK)),
-                p,
-                &mut scores,
-            );
-        }
-        // A stop line counts even when an earlier rule removed it.
-        if best >= p.stop_after
-            && !page.is_blank(i)
-            && p.stop
+    // Scores of the units scanned, kept for the min-run pass.
+    let mut scores = Vec::with_capacity(n);
+    let is_stop = |sc: &mut Scratch, u: &Unit<'_>| {
+        u.lines.clone().find(|&i| !page.is_blank(i)).is_some_and(|i| {
+            p.stop
                 .as_ref()
                 .is_some_and(|re| re.is_match(sc, page.trimmed(i)))
-        {
+        })
+    };
+    for k in 0..n {
+        if k == scores.len() {
+            region_scores(sc, &units, (k, n.min(k + SCORE_CHUNK)), p, &mut scores);
+        }
+        // A stop line counts even when an earlier rule removed it.
+        if best >= p.stop_after && is_stop(sc, &units[k]) {
             break;
         }
         if cur <= 0.0 {
             cur = 0.0;
-            start = i;
+            start = k;
         }
-        let score = scores[i];
-        cur += score;
+        cur += scores[k];
         if cur > best {
-            (best, from, to) = (cur, start, i + 1);
+            (best, from, to) = (cur, start, k + 1);
         }
     }
     if best <= 0.0 {
         return;
     }
-    let kept_text = |i: usize| fate[i] == Fate::Kept && !page.is_blank(i);
+    let has_text = |u: &Unit<'_>| !u.text.is_empty();
     let plain = |sc: &mut Scratch, t: &[u8]| {
         !p.list.as_ref().is_some_and(|re| re.is_match(sc, t))
             && !p.chrome.as_ref().is_some_and(|re| re.is_match(sc, t))
     };
     if p.heading {
-        if let Some(h) = (0..from).rev().find(|&i| kept_text(i)) {
-            let t = page.trimmed(h);
-            if plain(sc, t) && chars(t) < p.long_chars {
+        if let Some(h) = (0..from).rev().find(|&k| has_text(&units[k])) {
+            let v = visible(&units[h].text);
+            if plain(sc, units[h].first) && plain(sc, &v.text) && chars(&v.text) < p.long_chars {
                 from = h;
             }
         }
@@ -451,58 +498,64 @@ fn region(
     // Where the best run ends, before trailing sentences extend it.
     let run_end = to;
     if p.trailing_sentences {
-        let end = to;
-        for (i, f) in fate.iter().enumerate().take(limit).skip(end) {
-            if page.is_blank(i) {
+        for k in run_end..n {
+            let u = &units[k];
+            if u.text.is_empty() && !u.removed {
                 continue;
             }
-            let t = page.trimmed(i);
-            if p.stop.as_ref().is_some_and(|re| re.is_match(sc, t)) {
+            if is_stop(sc, u) {
                 break;
             }
             // What an earlier rule removed (an ad label) does not end the article.
-            if *f != Fate::Kept {
+            if u.removed {
                 continue;
             }
-            if !plain(sc, t) || !p.prose.is_match(sc, t) {
+            let v = visible(&u.text);
+            if !plain(sc, u.first) || !plain(sc, &v.text) || !p.prose.is_match(sc, &v.text) {
                 break;
             }
-            to = i + 1;
+            to = k + 1;
         }
     }
-    // Inside the run: `min_run` or more adjacent lines (no blank line between) that score
+    // Inside the run: `min_run` or more adjacent blocks (no blank line between) that score
     // nothing (menus, link lists, share widgets) go too.
     if p.min_run > 0 {
         let mut run: Vec<usize> = Vec::new();
         let flush = |run: &mut Vec<usize>, fate: &mut [Fate]| {
             if run.len() >= p.min_run {
-                for &j in run.iter() {
-                    fate[j] = Fate::Removed(c);
+                for &k in run.iter() {
+                    for f in &mut fate[units[k].lines.clone()] {
+                        if *f == Fate::Kept {
+                            *f = Fate::Removed(c);
+                        }
+                    }
                 }
             }
             run.clear();
         };
         // Trailing sentences were accepted as article text: they are not a chrome run.
-        for i in from..run_end {
-            if page.is_blank(i) {
+        for k in from..run_end {
+            let u = &units[k];
+            if u.text.is_empty() && !u.removed {
                 flush(&mut run, fate);
                 continue;
             }
-            // Lines earlier rules removed neither count nor break a run (so the output,
+            // Blocks earlier rules removed neither count nor break a run (so the output,
             // cleaned again, has the same runs).
-            if fate[i] != Fate::Kept {
+            if u.removed {
                 continue;
             }
-            if scores.get(i).is_some_and(|&s| s <= 0.0) {
-                run.push(i);
+            if scores.get(k).is_some_and(|&s| s <= 0.0) {
+                run.push(k);
             } else {
                 flush(&mut run, fate);
             }
         }
         flush(&mut run, fate);
     }
+    let (keep_from, keep_to) = (units[from].lines.start, units[to - 1].lines.end);
     for (i, f) in fate.iter_mut().enumerate().take(limit) {
-        if (i < from || i >= to) && *f == Fate::Kept {
+        if (i < keep_from || i >= keep_to) && *f == Fate::Kept {
             *f = Fate::Removed(c);
         }
     }

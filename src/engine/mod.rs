@@ -6,6 +6,7 @@
 //! bytes in, an [`Outcome`] out.
 
 mod apply;
+mod blocks;
 pub mod compile;
 mod outcome;
 pub mod page;

@@ -1,0 +1,349 @@
+//! The block view of a page: lines grouped into the paragraphs and elements a reader sees.
+//!
+//! Converters print the same paragraph in different shapes: one line (w3m with unlimited
+//! width, Markdown without wrapping), or hard-wrapped over many lines at a fixed width
+//! (`w3m -dump`, `lynx -dump`, Python `html2text`). The region rule scores blocks, so a
+//! wrapped paragraph counts as the one paragraph it is, not as many short lines without
+//! final punctuation.
+//!
+//! A page's wrap width is inferred from its own line lengths; a line continues into the
+//! next when the next line's first word would not have fitted after it (what a greedy
+//! wrapper does) and the next line does not start a new element (a list item, a heading, a
+//! quote, a table row). Pages that are not wrapped get one block per line.
+//!
+//! [`visible`] reads a block's text as a reader sees it: Markdown link and image syntax,
+//! list markers, heading marks and emphasis do not count as prose.
+//!
+//! No I/O; bytes in, ranges out. Lines are never split or merged in the output: a block is
+//! only a range of line indexes.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::page::Page;
+
+/// Shortest wrap width recognised: narrower "wrapping" is a column of short items.
+const MIN_WIDTH: usize = 40;
+/// Widest wrap width recognised: wider lines are paragraphs printed whole.
+const MAX_WIDTH: usize = 160;
+/// Lines shorter than this say nothing about the wrap width (menu items, labels).
+const MEASURED: usize = 20;
+/// Share of measured lines, in percent, that may be longer than the wrap width (a URL, a
+/// table row or a preformatted line that no wrapper breaks).
+const OVER_WIDTH_PERCENT: usize = 3;
+/// A wrapped page has at least this many measured lines ending near the width.
+const MIN_NEAR: usize = 4;
+/// "Near the width": within this many characters of it.
+const NEAR: usize = 15;
+
+/// The blocks of a page, as consecutive line ranges (blank lines are blocks of their own).
+pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
+    let n = page.len();
+    let width = wrap_width(page);
+    let mut out = Vec::with_capacity(n);
+    let mut i = 0;
+    while i < n {
+        let start = i;
+        if let Some(w) = width {
+            while i + 1 < n && continues(page, i, w) {
+                i += 1;
+            }
+        }
+        i += 1;
+        out.push(start..i);
+    }
+    out
+}
+
+/// Characters (not bytes) of a line's content, leading white space included.
+fn width_of(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| (c as i8) >= -0x40).count()
+}
+
+/// The page's wrap width, or `None` for a page that is not hard-wrapped.
+fn wrap_width(page: &Page<'_>) -> Option<usize> {
+    let mut widths: Vec<usize> = (0..page.len())
+        .filter(|&i| !page.is_blank(i))
+        .map(|i| width_of(page.content(i)))
+        .filter(|&w| w >= MEASURED)
+        .collect();
+    if widths.len() < MIN_NEAR * 2 {
+        return None;
+    }
+    widths.sort_unstable();
+    let w = widths[(widths.len() - 1) * (100 - OVER_WIDTH_PERCENT) / 100];
+    if !(MIN_WIDTH..=MAX_WIDTH).contains(&w) {
+        return None;
+    }
+    let near = widths.iter().filter(|&&x| x + NEAR >= w && x <= w).count();
+    (near >= MIN_NEAR && near * 5 >= widths.len()).then_some(w)
+}
+
+/// Whether line `i` (non-blank) wraps on into line `i + 1`.
+fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
+    if page.is_blank(i) || page.is_blank(i + 1) {
+        return false;
+    }
+    let next = page.trimmed(i + 1);
+    if starts_element(next) {
+        return false;
+    }
+    let here = width_of(page.content(i));
+    let first_word = next
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .map_or(next, |p| &next[..p]);
+    // A wrapper moves a word to the next line when it does not fit after this one. The
+    // width is a percentile, so allow a column of slack.
+    here * 2 >= width && here + 1 + width_of(first_word) + 1 > width
+}
+
+/// Whether a (trimmed) line starts an element of its own: a list item, a heading, a
+/// quote, a table row, a rule or an image.
+pub(crate) fn starts_element(t: &[u8]) -> bool {
+    let Some(&b) = t.first() else {
+        return false;
+    };
+    let second = t.get(1).copied();
+    match b {
+        b'#' | b'>' | b'|' => true,
+        b'*' | b'-' | b'+' => matches!(second, None | Some(b' ' | b'*' | b'-')),
+        b'!' => second == Some(b'['),
+        b'0'..=b'9' => {
+            let digits = t.iter().take_while(|c| c.is_ascii_digit()).count();
+            digits <= 3 && matches!(t.get(digits), Some(b'.' | b')')) && t.get(digits + 1) == Some(&b' ')
+        }
+        _ => {
+            // Bullets a converter prints: •, ●, ○, ▪, ◦, ·, ►, ▸.
+            ["•", "●", "○", "▪", "◦", "·", "►", "▸", "□", "☆"]
+                .iter()
+                .any(|m| t.starts_with(m.as_bytes()))
+        }
+    }
+}
+
+/// A block's text as a reader sees it, and how much of it is link text.
+pub(crate) struct Visible<'a> {
+    /// The text without Markdown syntax (or the input itself when it has none).
+    pub(crate) text: Cow<'a, [u8]>,
+    /// Bytes of `text` that were inside Markdown links.
+    pub(crate) link_bytes: usize,
+    /// Markdown images in the block.
+    pub(crate) images: usize,
+}
+
+/// Read `t` (a block's trimmed text) as a reader sees it: `[text](url)` is `text`,
+/// `![alt](src)` is nothing, a leading list marker, heading mark or quote mark is dropped,
+/// and `*`/`_` emphasis at the ends is ignored.
+pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
+    let mut v = Visible {
+        text: Cow::Borrowed(t),
+        link_bytes: 0,
+        images: 0,
+    };
+    if memchr::memmem::find(t, b"](").is_none() {
+        v.text = Cow::Borrowed(strip_marks(t));
+        return v;
+    }
+    let mut out = Vec::with_capacity(t.len());
+    let mut i = 0;
+    while i < t.len() {
+        let image = t[i] == b'!' && t.get(i + 1) == Some(&b'[');
+        if t[i] == b'[' || image {
+            let open = if image { i + 1 } else { i };
+            if let Some((text, end)) = link_at(t, open) {
+                if image {
+                    v.images += 1;
+                } else {
+                    // A link's text may hold an image (a linked picture): read it too.
+                    let inner = visible(text);
+                    v.images += inner.images;
+                    let inner = trim_ascii(&inner.text);
+                    v.link_bytes += inner.len();
+                    out.extend_from_slice(inner);
+                }
+                i = end;
+                continue;
+            }
+        }
+        out.push(t[i]);
+        i += 1;
+    }
+    v.text = Cow::Owned(strip_marks(&out).to_vec());
+    v
+}
+
+/// The link text and the end (one past `)`) of a Markdown link whose `[` is at `open`.
+fn link_at(t: &[u8], open: usize) -> Option<(&[u8], usize)> {
+    // The text may hold brackets of its own (an image inside a link): match them.
+    let mut depth = 0usize;
+    let mut close = None;
+    for (k, &b) in t.iter().enumerate().skip(open) {
+        match b {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(k);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let close = close?;
+    if t.get(close + 1) != Some(&b'(') {
+        return None;
+    }
+    // A wrapped URL holds white space where its lines were joined: read to the `)`.
+    let mut depth = 0usize;
+    for (k, &b) in t.iter().enumerate().skip(close + 1) {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((&t[open + 1..close], k + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Drop a leading list marker, heading mark or quote mark, and emphasis marks at the end.
+fn strip_marks(t: &[u8]) -> &[u8] {
+    let mut t = trim_ascii(t);
+    loop {
+        let before = t.len();
+        if let Some(rest) = t.strip_prefix(b"#") {
+            t = rest.trim_ascii_start_matches(b'#');
+        } else if let Some(rest) = t.strip_prefix(b">") {
+            t = rest;
+        } else if t.len() >= 2 && matches!(t[0], b'*' | b'-' | b'+') && t[1] == b' ' {
+            t = &t[2..];
+        }
+        t = trim_ascii(t);
+        if t.len() == before {
+            break;
+        }
+    }
+    while let Some((&b, rest)) = t.split_last() {
+        if matches!(b, b'*' | b'_') {
+            t = trim_ascii(rest);
+        } else {
+            break;
+        }
+    }
+    while let Some((&b, rest)) = t.split_first() {
+        if matches!(b, b'*' | b'_') {
+            t = rest;
+        } else {
+            break;
+        }
+    }
+    t
+}
+
+fn trim_ascii(t: &[u8]) -> &[u8] {
+    t.trim_ascii()
+}
+
+trait TrimRun {
+    fn trim_ascii_start_matches(&self, b: u8) -> &Self;
+}
+
+impl TrimRun for [u8] {
+    fn trim_ascii_start_matches(&self, b: u8) -> &[u8] {
+        let k = self.iter().take_while(|&&c| c == b).count();
+        &self[k..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(words: usize, seed: usize) -> String {
+        (0..words)
+            .map(|k| ["river", "council", "a", "budget", "night", "vote"][(k + seed) % 6])
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    }
+
+    /// Greedy wrap at `w` columns.
+    fn wrap(text: &str, w: usize) -> String {
+        let mut out = String::new();
+        let mut line = String::new();
+        for word in text.split(' ') {
+            if !line.is_empty() && line.len() + 1 + word.len() > w {
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out + &line + "\n"
+    }
+
+    #[test]
+    fn wrapped_paragraphs_are_one_block_each() {
+        let text = format!(
+            "{}\n{}\n  * Home\n  * News\n",
+            wrap(&para(60, 0), 78),
+            wrap(&para(45, 1), 78)
+        );
+        let page = Page::new(text.as_bytes());
+        let b = blocks(&page);
+        let lens: Vec<usize> = b.iter().map(|r| r.len()).collect();
+        let first = wrap(&para(60, 0), 78).lines().count();
+        let second = wrap(&para(45, 1), 78).lines().count();
+        assert_eq!(lens, [first, 1, second, 1, 1, 1]);
+    }
+
+    #[test]
+    fn unwrapped_pages_have_a_block_per_line() {
+        let text = format!("{}\n{}\nShort line\n", para(80, 0), para(90, 2));
+        let page = Page::new(text.as_bytes());
+        assert!(blocks(&page).iter().all(|r| r.len() == 1));
+    }
+
+    #[test]
+    fn a_short_line_ends_its_paragraph() {
+        // Lines of a menu column, all short: no wrap width, no joins.
+        let text = "Home\nNews\nSport\nWeather\n".repeat(5);
+        let page = Page::new(text.as_bytes());
+        assert!(blocks(&page).iter().all(|r| r.len() == 1));
+    }
+
+    #[test]
+    fn markdown_is_read_as_text() {
+        let v = visible(b"* [Council passes budget](https://example.com/a/b)");
+        assert_eq!(&*v.text, b"Council passes budget");
+        assert_eq!(v.link_bytes, v.text.len());
+        let v = visible(b"![a photo](https://example.com/p.jpg)");
+        assert_eq!((&*v.text, v.images), (&b""[..], 1));
+        let v = visible(b"The [council](https://example.com/c) voted 7 to 2.");
+        assert_eq!(&*v.text, b"The council voted 7 to 2.");
+        assert_eq!(v.link_bytes, 7);
+        let v = visible(b"[![pic](https://e.com/p.jpg) Storm](https://e.com/s x)");
+        assert_eq!((&*v.text, v.images), (&b"Storm"[..], 1));
+        assert_eq!(&*visible(b"## **A heading**").text, b"A heading");
+        assert_eq!(&*visible(b"An [unclosed link").text, b"An [unclosed link");
+    }
+
+    #[test]
+    fn elements_start_blocks() {
+        for t in ["* item", "- item", "12. item", "# Head", "> quote", "| a | b |", "• x", "![x](y)"] {
+            assert!(starts_element(t.as_bytes()), "{t}");
+        }
+        for t in ["*emphasis* here", "2019 was a year", "-5 degrees", "word"] {
+            assert!(!starts_element(t.as_bytes()), "{t}");
+        }
+    }
+}
