@@ -28,9 +28,12 @@ const MIN_WIDTH: usize = 40;
 const MAX_WIDTH: usize = 160;
 /// Lines shorter than this say nothing about the wrap width (menu items, labels).
 const MEASURED: usize = 20;
-/// Share of measured lines, in percent, that may be longer than the wrap width (a URL, a
-/// table row or a preformatted line that no wrapper breaks).
-const OVER_WIDTH_PERCENT: usize = 3;
+/// Lines just past a wrap width, in percent of those just under it, that a wrapped page may
+/// have (times three): a URL, a table row or a preformatted line that no wrapper breaks.
+const OVER_WIDTH_PERCENT: usize = 5;
+/// A wrapped page has at least this share of its measured lines, in percent, ending near
+/// the width.
+const NEAR_PERCENT: usize = 15;
 /// A wrapped page has at least this many measured lines ending near the width.
 const MIN_NEAR: usize = 4;
 /// "Near the width": within this many characters of it.
@@ -61,22 +64,41 @@ fn width_of(b: &[u8]) -> usize {
 }
 
 /// The page's wrap width, or `None` for a page that is not hard-wrapped.
+///
+/// A wrapper leaves a cliff in the line lengths: many lines end just short of the width
+/// and few just past it (a long link or table row that no wrapper breaks). The width is
+/// the cliff with most lines under it, if enough lines stand there.
 fn wrap_width(page: &Page<'_>) -> Option<usize> {
-    let mut widths: Vec<usize> = (0..page.len())
-        .filter(|&i| !page.is_blank(i))
-        .map(|i| width_of(page.content(i)))
-        .filter(|&w| w >= MEASURED)
-        .collect();
-    if widths.len() < MIN_NEAR * 2 {
-        return None;
+    let mut hist = [0usize; MAX_WIDTH + NEAR + 1];
+    let mut measured = 0;
+    for i in 0..page.len() {
+        if page.is_blank(i) {
+            continue;
+        }
+        let w = width_of(page.content(i));
+        if w >= MEASURED {
+            measured += 1;
+            if w < hist.len() {
+                hist[w] += 1;
+            }
+        }
     }
-    widths.sort_unstable();
-    let w = widths[(widths.len() - 1) * (100 - OVER_WIDTH_PERCENT) / 100];
-    if !(MIN_WIDTH..=MAX_WIDTH).contains(&w) {
-        return None;
+    let mut best: Option<(usize, usize)> = None;
+    for w in MIN_WIDTH..=MAX_WIDTH {
+        let below: usize = hist[w + 1 - NEAR..=w].iter().sum();
+        let above: usize = hist[w + 1..=w + NEAR].iter().sum();
+        // Lines just past the width are rare on a wrapped page.
+        if above * 100 > below * OVER_WIDTH_PERCENT * 3 {
+            continue;
+        }
+        if best.is_none_or(|(_, b)| below > b) {
+            best = Some((w, below));
+        }
     }
-    let near = widths.iter().filter(|&&x| x + NEAR >= w && x <= w).count();
-    (near >= MIN_NEAR && near * 5 >= widths.len()).then_some(w)
+    let (w, below) = best?;
+    // Clear of the lines under it: the cliff is the last column lines reach.
+    let w = (w + 1 - NEAR..=w).rev().find(|&x| hist[x] > 0).unwrap_or(w);
+    (below >= MIN_NEAR && below * 100 >= measured * NEAR_PERCENT).then_some(w)
 }
 
 /// Whether line `i` (non-blank) wraps on into line `i + 1`.
