@@ -579,7 +579,7 @@ fn strip(
         if !active[*r as usize] || !matches!(rs.rules[*r as usize].step, Step::Strip) {
             continue;
         }
-        re.find_each(sc, t, |m| {
+        re.find_each_unkept(sc, t, |m| {
             if !m.is_empty() {
                 spans.push((m, Cause::Rule(*r)));
             }

@@ -488,6 +488,39 @@ impl Re {
         }
     }
 
+    /// Every successive non-overlapping match, as [`Re::find_each`] gives them, less what
+    /// the pattern's group named `keep` matched (a match with such a group gives the parts
+    /// before and after it). A pattern without that group gives whole matches.
+    pub(crate) fn find_each_unkept(
+        &self,
+        sc: &mut Scratch,
+        hay: &[u8],
+        mut each: impl FnMut(Range<usize>),
+    ) {
+        let Some(keep) = self.re.group_info().to_index(regex_automata::PatternID::ZERO, "keep")
+        else {
+            return self.find_each(sc, hay, each);
+        };
+        let cache = &mut sc.caches[self.slot];
+        let mut caps = self.re.create_captures();
+        let mut at = 0;
+        while at <= hay.len() {
+            self.re
+                .search_captures_with(cache, &Input::new(hay).range(at..), &mut caps);
+            let Some(m) = caps.get_match() else {
+                break;
+            };
+            match caps.get_group(keep) {
+                Some(k) => {
+                    each(m.start()..k.start);
+                    each(k.end..m.end());
+                }
+                None => each(m.range()),
+            }
+            at = if m.is_empty() { m.end() + 1 } else { m.end() };
+        }
+    }
+
     /// For a set: push the index of every pattern that matches somewhere in `hay` into
     /// `out`, in pattern order.
     pub(crate) fn which(&self, sc: &mut Scratch, hay: &[u8], out: &mut Vec<usize>) {
