@@ -344,7 +344,12 @@ fn units<'p>(page: &Page<'p>, fate: &[Fate], limit: usize) -> Vec<Unit<'p>> {
         let text: Cow<'p, [u8]> = match kept.as_slice() {
             [] => Cow::Borrowed(&[]),
             [one] => Cow::Borrowed(page.trimmed(*one)),
-            many => Cow::Owned(many.iter().map(|&i| page.trimmed(i)).collect::<Vec<_>>().join(&b' ')),
+            many => Cow::Owned(
+                many.iter()
+                    .map(|&i| page.trimmed(i))
+                    .collect::<Vec<_>>()
+                    .join(&b' '),
+            ),
         };
         out.push(Unit {
             first: kept.first().map_or(&[][..], |&i| page.trimmed(i)),
@@ -456,18 +461,23 @@ fn region(
     // Scores of the units scanned, kept for the min-run pass.
     let mut scores = Vec::with_capacity(n);
     let is_stop = |sc: &mut Scratch, u: &Unit<'_>| {
-        u.lines.clone().find(|&i| !page.is_blank(i)).is_some_and(|i| {
-            p.stop
-                .as_ref()
-                .is_some_and(|re| re.is_match(sc, page.trimmed(i)))
-        })
+        u.lines
+            .clone()
+            .find(|&i| !page.is_blank(i))
+            .is_some_and(|i| {
+                p.stop
+                    .as_ref()
+                    .is_some_and(|re| re.is_match(sc, page.trimmed(i)))
+            })
     };
+    let mut end = n;
     for k in 0..n {
         if k == scores.len() {
             region_scores(sc, &units, (k, n.min(k + SCORE_CHUNK)), p, &mut scores);
         }
         // A stop line counts even when an earlier rule removed it.
         if best >= p.stop_after && is_stop(sc, &units[k]) {
+            end = k;
             break;
         }
         if cur <= 0.0 {
@@ -480,6 +490,34 @@ fn region(
         }
     }
     if best <= 0.0 {
+        return;
+    }
+    // When unsure, keep: prose beyond a weaker stretch (a table, a list, a subheading
+    // between two parts of the article) joins the run when it outweighs that stretch,
+    // counted at `bridge` of its cost, by at least `bridge_min` points.
+    if p.bridge > 0.0 {
+        let gain = |s: f64| if s > 0.0 { s } else { s * p.bridge };
+        let (mut cum, mut most) = (0.0, p.bridge_min);
+        for k in to..end {
+            cum += gain(scores[k]);
+            if cum > most {
+                (most, to) = (cum, k + 1);
+            }
+        }
+        let (mut cum, mut most) = (0.0, p.bridge_min);
+        for k in (0..from).rev() {
+            cum += gain(scores[k]);
+            if cum > most {
+                (most, from) = (cum, k);
+            }
+        }
+    }
+    // Do no harm: a run that holds less than `min_prose_percent` of the page's prose is not
+    // surely the article (a page of many posts, a list of summaries, a long page in
+    // parts): the region keeps everything.
+    let prose = |r: Range<usize>| scores[r].iter().filter(|&&s| s > 0.0).sum::<f64>();
+    let kept = prose(from..to);
+    if kept * 100.0 < (kept + prose(0..from) + prose(to..end)) * p.min_prose_percent {
         return;
     }
     let has_text = |u: &Unit<'_>| !u.text.is_empty();

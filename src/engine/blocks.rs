@@ -133,7 +133,9 @@ pub(crate) fn starts_element(t: &[u8]) -> bool {
         b'!' => second == Some(b'['),
         b'0'..=b'9' => {
             let digits = t.iter().take_while(|c| c.is_ascii_digit()).count();
-            digits <= 3 && matches!(t.get(digits), Some(b'.' | b')')) && t.get(digits + 1) == Some(&b' ')
+            digits <= 3
+                && matches!(t.get(digits), Some(b'.' | b')'))
+                && t.get(digits + 1) == Some(&b' ')
         }
         _ => {
             // Bullets a converter prints: •, ●, ○, ▪, ◦, ·, ►, ▸.
@@ -361,7 +363,16 @@ mod tests {
 
     #[test]
     fn elements_start_blocks() {
-        for t in ["* item", "- item", "12. item", "# Head", "> quote", "| a | b |", "• x", "![x](y)"] {
+        for t in [
+            "* item",
+            "- item",
+            "12. item",
+            "# Head",
+            "> quote",
+            "| a | b |",
+            "• x",
+            "![x](y)",
+        ] {
             assert!(starts_element(t.as_bytes()), "{t}");
         }
         for t in ["*emphasis* here", "2019 was a year", "-5 degrees", "word"] {

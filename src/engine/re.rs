@@ -497,7 +497,10 @@ impl Re {
         hay: &[u8],
         mut each: impl FnMut(Range<usize>),
     ) {
-        let Some(keep) = self.re.group_info().to_index(regex_automata::PatternID::ZERO, "keep")
+        let Some(keep) = self
+            .re
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, "keep")
         else {
             return self.find_each(sc, hay, each);
         };

@@ -178,6 +178,9 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
             "min-run",
             "heading",
             "trailing-sentences",
+            "bridge-percent",
+            "bridge-min",
+            "min-prose-percent",
         ],
         "guard" => &["max-percent", "min-words"],
         _ => return None,
@@ -340,6 +343,9 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
                 min_run: count(&r.min_run, "min-run", 0, 0)?,
                 heading: r.heading.is_some_and(Spanned::into_inner),
                 trailing_sentences: r.trailing_sentences.is_some_and(Spanned::into_inner),
+                bridge_percent: count(&r.bridge_percent, "bridge-percent", 0, 0)?,
+                bridge_min: count(&r.bridge_min, "bridge-min", 10, 0)?,
+                min_prose_percent: count(&r.min_prose_percent, "min-prose-percent", 0, 0)?,
             })
         }
         "guard" => {
@@ -413,6 +419,9 @@ fn present_fields(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
         ("min-run", span(&r.min_run)),
         ("heading", span(&r.heading)),
         ("trailing-sentences", span(&r.trailing_sentences)),
+        ("bridge-percent", span(&r.bridge_percent)),
+        ("bridge-min", span(&r.bridge_min)),
+        ("min-prose-percent", span(&r.min_prose_percent)),
         ("max-percent", span(&r.max_percent)),
         ("min-words", span(&r.min_words)),
     ]

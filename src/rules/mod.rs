@@ -204,6 +204,13 @@ pub struct RegionSpec {
     pub heading: bool,
     /// Extend the run over the sentence-like lines that follow it.
     pub trailing_sentences: bool,
+    /// Percent of a weaker stretch's cost that prose beyond it must outweigh to join the
+    /// run (0: off).
+    pub bridge_percent: usize,
+    /// Points by which it must outweigh it.
+    pub bridge_min: usize,
+    /// Percent of the page's prose the run must hold, or the region keeps all (0: off).
+    pub min_prose_percent: usize,
 }
 
 impl KindSpec {

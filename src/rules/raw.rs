@@ -107,6 +107,14 @@ pub struct RawRule {
     pub heading: Option<Spanned<bool>>,
     /// `region`: extend the run over the sentence-like lines that follow it.
     pub trailing_sentences: Option<Spanned<bool>>,
+    /// `region`: prose beyond a weaker stretch joins the run when it outweighs the stretch
+    /// counted at this percent of its cost (0: off).
+    pub bridge_percent: Option<Spanned<i64>>,
+    /// `region`: by at least this many points.
+    pub bridge_min: Option<Spanned<i64>>,
+    /// `region`: the run must hold this percent of the page's prose points, or the region
+    /// keeps everything (0: off).
+    pub min_prose_percent: Option<Spanned<i64>>,
     /// `guard`: the most generic rules may remove of a page's words, in percent.
     pub max_percent: Option<Spanned<i64>>,
     /// `guard`: pages with fewer words than this are not capped.
