@@ -336,24 +336,25 @@ fn units<'p>(page: &Page<'p>, fate: &[Fate], limit: usize) -> Vec<Unit<'p>> {
             break;
         }
         let lines = b.start..b.end.min(limit);
-        let kept: Vec<usize> = lines
+        let mut kept = lines
             .clone()
-            .filter(|&i| !page.is_blank(i) && fate[i] == Fate::Kept)
-            .collect();
-        let any = lines.clone().any(|i| !page.is_blank(i));
-        let text: Cow<'p, [u8]> = match kept.as_slice() {
-            [] => Cow::Borrowed(&[]),
-            [one] => Cow::Borrowed(page.trimmed(*one)),
-            many => Cow::Owned(
-                many.iter()
-                    .map(|&i| page.trimmed(i))
-                    .collect::<Vec<_>>()
-                    .join(&b' '),
-            ),
+            .filter(|&i| !page.is_blank(i) && fate[i] == Fate::Kept);
+        let first = kept.next();
+        let text: Cow<'p, [u8]> = match (first, kept.next()) {
+            (None, _) => Cow::Borrowed(&[]),
+            (Some(one), None) => Cow::Borrowed(page.trimmed(one)),
+            (Some(one), Some(two)) => {
+                let mut t = page.trimmed(one).to_vec();
+                for i in std::iter::once(two).chain(kept) {
+                    t.push(b' ');
+                    t.extend_from_slice(page.trimmed(i));
+                }
+                Cow::Owned(t)
+            }
         };
         out.push(Unit {
-            first: kept.first().map_or(&[][..], |&i| page.trimmed(i)),
-            removed: any && kept.is_empty(),
+            first: first.map_or(&[][..], |i| page.trimmed(i)),
+            removed: first.is_none() && lines.clone().any(|i| !page.is_blank(i)),
             lines,
             text,
         });

@@ -60,7 +60,10 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
 
 /// Characters (not bytes) of a line's content, leading white space included.
 fn width_of(b: &[u8]) -> usize {
-    b.iter().filter(|&&c| (c as i8) >= -0x40).count()
+    // Counted in byte-wide lanes, 255 bytes at a time (which the compiler vectorises).
+    b.chunks(255)
+        .map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from((b as i8) >= -0x40))))
+        .sum()
 }
 
 /// The page's wrap width, or `None` for a page that is not hard-wrapped.
@@ -75,7 +78,13 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
         if page.is_blank(i) {
             continue;
         }
-        let w = width_of(page.content(i));
+        let content = page.content(i);
+        // Too long to be under any wrap width, even at four bytes a character.
+        if content.len() > 4 * hist.len() {
+            measured += 1;
+            continue;
+        }
+        let w = width_of(content);
         if w >= MEASURED {
             measured += 1;
             if w < hist.len() {
