@@ -498,20 +498,21 @@ fn region(
     // counted at `bridge` of its cost, by at least `bridge_min` points.
     if p.bridge > 0.0 {
         let gain = |s: f64| if s > 0.0 { s } else { s * p.bridge };
-        let (mut cum, mut most) = (0.0, p.bridge_min);
-        for k in to..end {
-            cum += gain(scores[k]);
+        let (mut cum, mut most, mut last) = (0.0, p.bridge_min, to);
+        for (k, &s) in scores.iter().enumerate().take(end).skip(to) {
+            cum += gain(s);
             if cum > most {
-                (most, to) = (cum, k + 1);
+                (most, last) = (cum, k + 1);
             }
         }
-        let (mut cum, mut most) = (0.0, p.bridge_min);
-        for k in (0..from).rev() {
-            cum += gain(scores[k]);
+        let (mut cum, mut most, mut first) = (0.0, p.bridge_min, from);
+        for (k, &s) in scores.iter().enumerate().take(from).rev() {
+            cum += gain(s);
             if cum > most {
-                (most, from) = (cum, k);
+                (most, first) = (cum, k);
             }
         }
+        (from, to) = (first, last);
     }
     // Do no harm: a run that holds less than `min_prose_percent` of the page's prose is not
     // surely the article (a page of many posts, a list of summaries, a long page in
@@ -537,8 +538,7 @@ fn region(
     // Where the best run ends, before trailing sentences extend it.
     let run_end = to;
     if p.trailing_sentences {
-        for k in run_end..n {
-            let u = &units[k];
+        for (k, u) in units.iter().enumerate().skip(run_end) {
             if u.text.is_empty() && !u.removed {
                 continue;
             }
@@ -573,8 +573,7 @@ fn region(
             run.clear();
         };
         // Trailing sentences were accepted as article text: they are not a chrome run.
-        for k in from..run_end {
-            let u = &units[k];
+        for (k, u) in units.iter().enumerate().take(run_end).skip(from) {
             if u.text.is_empty() && !u.removed {
                 flush(&mut run, fate);
                 continue;

@@ -107,7 +107,8 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
     let (w, below) = best?;
     // Clear of the lines under it: the cliff is the last column lines reach.
     let w = (w + 1 - NEAR..=w).rev().find(|&x| hist[x] > 0).unwrap_or(w);
-    (below >= MIN_NEAR && below * 100 >= measured * NEAR_PERCENT).then_some(w)
+    (measured >= 2 * MIN_NEAR && below >= MIN_NEAR && below * 100 >= measured * NEAR_PERCENT)
+        .then_some(w)
 }
 
 /// Whether line `i` (non-blank) wraps on into line `i + 1`.
@@ -352,6 +353,17 @@ mod tests {
         let text = "Home\nNews\nSport\nWeather\n".repeat(5);
         let page = Page::new(text.as_bytes());
         assert!(blocks(&page).iter().all(|r| r.len() == 1));
+    }
+
+    /// Found by the idempotence property: four 30-column lines made a "wrap width" of 31
+    /// that joined lines the cleaned page, with fewer lines, no longer joined.
+    #[test]
+    fn a_few_lines_of_one_length_are_not_a_wrapped_page() {
+        let text = "A caption that is long enough.\nMORE ABOUT\n".repeat(4);
+        let page = Page::new(text.as_bytes());
+        assert_eq!(wrap_width(&page), None);
+        let text = format!("{}\n", wrap(&para(90, 3), 40)).repeat(2);
+        assert!(wrap_width(&Page::new(text.as_bytes())).is_some());
     }
 
     #[test]
