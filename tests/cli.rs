@@ -1,6 +1,8 @@
 //! Black-box runs of the `clean` binary: stdin/stdout, several files, errors and exit
 //! codes.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -10,26 +12,7 @@ fn root() -> PathBuf {
 }
 
 fn clean(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clean"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Feed stdin from a thread so a large output cannot fill the pipe and deadlock; and
-    // `clean` may exit before reading its input (a bad rule file): ignore a broken pipe.
-    let mut w = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        if let Err(e) = w.write_all(&input) {
-            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-        }
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
+    common::run(args, stdin)
 }
 
 fn text(b: &[u8]) -> String {
