@@ -213,18 +213,63 @@ pub struct RegionSpec {
     pub min_prose_percent: usize,
 }
 
+/// A rule's kind without its parameters: what [`KindSpec`] is, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// [`KindSpec::Drop`].
+    Drop,
+    /// [`KindSpec::Strip`].
+    Strip,
+    /// [`KindSpec::Cut`].
+    Cut,
+    /// [`KindSpec::Block`].
+    Block,
+    /// [`KindSpec::Repeat`].
+    Repeat,
+    /// [`KindSpec::Region`].
+    Region,
+    /// [`KindSpec::Guard`].
+    Guard,
+}
+
+impl Kind {
+    /// The kind's name as written in rule files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Drop => "drop",
+            Kind::Strip => "strip",
+            Kind::Cut => "cut",
+            Kind::Block => "block",
+            Kind::Repeat => "repeat",
+            Kind::Region => "region",
+            Kind::Guard => "guard",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl KindSpec {
+    /// The kind, without its parameters.
+    pub fn kind(&self) -> Kind {
+        match self {
+            KindSpec::Drop { .. } => Kind::Drop,
+            KindSpec::Strip { .. } => Kind::Strip,
+            KindSpec::Cut { .. } => Kind::Cut,
+            KindSpec::Block { .. } => Kind::Block,
+            KindSpec::Repeat { .. } => Kind::Repeat,
+            KindSpec::Region(_) => Kind::Region,
+            KindSpec::Guard { .. } => Kind::Guard,
+        }
+    }
+
     /// The kind's name as written in rule files.
     pub fn name(&self) -> &'static str {
-        match self {
-            KindSpec::Drop { .. } => "drop",
-            KindSpec::Strip { .. } => "strip",
-            KindSpec::Cut { .. } => "cut",
-            KindSpec::Block { .. } => "block",
-            KindSpec::Repeat { .. } => "repeat",
-            KindSpec::Region(_) => "region",
-            KindSpec::Guard { .. } => "guard",
-        }
+        self.kind().name()
     }
 }
 
