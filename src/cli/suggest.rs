@@ -9,7 +9,7 @@ use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicUsize;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
@@ -43,12 +43,6 @@ pub struct SuggestArgs {
     /// Write one `<site>.toml` per site into this directory instead of standard output.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// A line must occur in at least this share of the pages.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.3)]
-    pub min_share: f64,
-    /// ... and in at least this many pages.
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub min_pages: usize,
     /// Site name (rule-id namespace); by default the host, else the input files' folder name
     /// (`site` for stdin).
     #[arg(long, value_name = "NAME")]
@@ -56,13 +50,138 @@ pub struct SuggestArgs {
     /// Threads for counting (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub thresholds: Thresholds,
+}
+
+/// The thresholds of `clean::suggest::Options`, as flags; the defaults are the library's.
+/// Percents are of the occurrences (or sampled pages) in question.
+#[derive(Debug, ClapArgs)]
+#[command(next_help_heading = "Thresholds")]
+pub struct Thresholds {
+    /// A line must occur in at least this share of the pages (0 to 1) ...
+    #[arg(long, value_name = "SHARE", default_value_t = D.min_share)]
+    pub min_share: f64,
+    /// ... and in at least this many pages.
+    #[arg(long, value_name = "N", default_value_t = D.min_pages)]
+    pub min_pages: usize,
+    /// A line that does not recur and has at least this many words is article prose; a
+    /// recurring line this long that ends like a sentence may be article-like.
+    #[arg(long, value_name = "N", default_value_t = D.prose_words)]
+    pub prose_words: usize,
+    /// A sentence-like recurring line between prose lines in at least this percent of its
+    /// occurrences is article-like, and never proposed.
+    #[arg(long, value_name = "PCT", default_value_t = D.article_percent)]
+    pub article_percent: usize,
+    /// A recurring line is a footer marker (`cut`) when only boilerplate follows it in at
+    /// least this percent of the sampled pages that have it ...
+    #[arg(long, value_name = "PCT", default_value_t = D.cut_percent)]
+    pub cut_percent: usize,
+    /// ... and at least this many lines follow it per page, on average.
+    #[arg(long, value_name = "N", default_value_t = D.cut_tail_lines)]
+    pub cut_tail_lines: usize,
+    /// In a footer's tail, a line of at most this many words that does not end like a
+    /// sentence, next to a recurring line, is a list item.
+    #[arg(long, value_name = "N", default_value_t = D.tail_item_words)]
+    pub tail_item_words: usize,
+    /// A recurring line after a chosen footer marker in at least this percent of the
+    /// sampled pages is part of that footer: no rule of its own.
+    #[arg(long, value_name = "PCT", default_value_t = D.after_percent)]
+    pub after_percent: usize,
+    /// A list header's continuing lines are the recurring lines within this many lines
+    /// after it ...
+    #[arg(long, value_name = "N", default_value_t = D.block_window)]
+    pub block_window: usize,
+    /// ... that follow it in at least this percent of its occurrences.
+    #[arg(long, value_name = "PCT", default_value_t = D.block_follow_percent)]
+    pub block_follow_percent: usize,
+    /// A list header becomes a `block` when the block takes at least this many lines
+    /// after it ...
+    #[arg(long, value_name = "N", default_value_t = D.block_lines)]
+    pub block_lines: usize,
+    /// ... in at least this percent of its occurrences ...
+    #[arg(long, value_name = "PCT", default_value_t = D.block_percent)]
+    pub block_percent: usize,
+    /// ... and never a line of more than this many words between two of them.
+    #[arg(long, value_name = "N", default_value_t = D.block_gap_words)]
+    pub block_gap_words: usize,
+    /// A recurring last sentence of at least this many words ...
+    #[arg(long, value_name = "N", default_value_t = D.strip_words)]
+    pub strip_words: usize,
+    /// ... that ends non-recurring lines in at least this percent of its occurrences
+    /// becomes a `strip`.
+    #[arg(long, value_name = "PCT", default_value_t = D.glued_percent)]
+    pub glued_percent: usize,
+    /// A recurring line the proposed cuts and blocks remove in at least this percent of
+    /// its occurrences gets no `drop` of its own.
+    #[arg(long, value_name = "PCT", default_value_t = D.covered_percent)]
+    pub covered_percent: usize,
+    /// A `detect` pattern needs at least this many words of two letters or more.
+    #[arg(long, value_name = "N", default_value_t = D.signature_words)]
+    pub signature_words: usize,
+    /// At most this many `detect` patterns ...
+    #[arg(long, value_name = "N", default_value_t = D.detect_max)]
+    pub detect_max: usize,
+    /// ... added until they cover this percent of the sampled pages.
+    #[arg(long, value_name = "PCT", default_value_t = D.detect_percent)]
+    pub detect_percent: usize,
+    /// A rule's removing example holds at most this many lines.
+    #[arg(long, value_name = "N", default_value_t = D.example_lines)]
+    pub example_lines: usize,
+}
+
+/// The library's defaults, which the flags show.
+static D: LazyLock<Options> = LazyLock::new(Options::default);
+
+impl Thresholds {
+    /// Options with these thresholds, naming as `base`.
+    fn options(&self, base: Options) -> Result<Options> {
+        if !(0.0..=1.0).contains(&self.min_share) {
+            bail!("--min-share must be between 0 and 1");
+        }
+        for (flag, pct) in [
+            ("--article-percent", self.article_percent),
+            ("--cut-percent", self.cut_percent),
+            ("--after-percent", self.after_percent),
+            ("--block-follow-percent", self.block_follow_percent),
+            ("--block-percent", self.block_percent),
+            ("--glued-percent", self.glued_percent),
+            ("--covered-percent", self.covered_percent),
+            ("--detect-percent", self.detect_percent),
+        ] {
+            if pct > 100 {
+                bail!("{flag} must be between 0 and 100");
+            }
+        }
+        Ok(Options {
+            min_share: self.min_share,
+            min_pages: self.min_pages,
+            prose_words: self.prose_words,
+            article_percent: self.article_percent,
+            cut_percent: self.cut_percent,
+            cut_tail_lines: self.cut_tail_lines,
+            tail_item_words: self.tail_item_words,
+            after_percent: self.after_percent,
+            block_window: self.block_window,
+            block_follow_percent: self.block_follow_percent,
+            block_lines: self.block_lines,
+            block_percent: self.block_percent,
+            block_gap_words: self.block_gap_words,
+            strip_words: self.strip_words,
+            glued_percent: self.glued_percent,
+            covered_percent: self.covered_percent,
+            signature_words: self.signature_words,
+            detect_max: self.detect_max,
+            detect_percent: self.detect_percent,
+            example_lines: self.example_lines,
+            ..base
+        })
+    }
 }
 
 /// Run `clean suggest`.
 pub fn run(args: SuggestArgs) -> Result<ExitCode> {
-    if !(0.0..=1.0).contains(&args.min_share) {
-        bail!("--min-share must be between 0 and 1");
-    }
+    let thresholds = args.thresholds.options(Options::default())?;
     let threads = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -146,8 +265,6 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
             (None, true) => folder_name(&args.files).unwrap_or_else(|| "site".into()),
         };
         let opts = Options {
-            min_share: args.min_share,
-            min_pages: args.min_pages,
             name: namespace(&name),
             hosts: if host.is_empty() {
                 Vec::new()
@@ -156,6 +273,7 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
             },
             command: command.clone(),
             crawl: crawl.clone(),
+            ..thresholds.clone()
         };
         let s = counter.suggest(&opts);
         match &args.out_dir {
