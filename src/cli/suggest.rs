@@ -16,6 +16,7 @@ use clap::Args as ClapArgs;
 
 use super::input::read_input;
 use super::output::write_atomic;
+use clean::engine::host_of;
 use clean::suggest::{namespace, Counter, Crawl, Options};
 
 /// Pages per batch.
@@ -427,19 +428,11 @@ fn parse_record(line: &[u8], args: &SuggestArgs) -> std::result::Result<(String,
     Ok((host, text))
 }
 
-/// The lower-cased host of a URL (`https://www.npr.org/x` → `www.npr.org`).
-fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let auth = rest.split(['/', '?', '#']).next()?;
-    let auth = auth.rsplit_once('@').map_or(auth, |(_, h)| h);
-    let host = auth.split(':').next()?.to_ascii_lowercase();
-    (!host.is_empty()).then_some(host)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::host_of;
+    use clean::engine::host_of;
 
+    /// Pages are grouped by the host the engine selects site rules by.
     #[test]
     fn hosts_from_urls() {
         assert_eq!(
@@ -451,5 +444,12 @@ mod tests {
             Some("example.com")
         );
         assert_eq!(host_of("https:///x"), None);
+        // What the copy this replaced got wrong: a file learned for `example.com.` or `[`
+        // would never apply to the pages it was learned from.
+        assert_eq!(
+            host_of(" http://Example.com./x").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(host_of("http://[::1]:80/").as_deref(), Some("[::1]"));
     }
 }
