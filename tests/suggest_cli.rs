@@ -220,3 +220,72 @@ fn files_from_two_folders_get_their_folder_as_namespace_and_load_together() {
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Subscribe now"));
 }
+
+#[test]
+fn records_are_read_as_clean_jsonl_reads_them_dotted_url_field_and_duplicate_keys() {
+    let d = tmp("dotted");
+    let mut input = String::new();
+    for i in 0..6 {
+        let rec = serde_json::json!({"meta": {"url": format!("https://gazette.example/{i}")}, "text": page("Gazette", i)});
+        input.push_str(&format!("{rec}\n"));
+    }
+    input.push_str(
+        "{\"text\":\"a\",\"text\":\"b\",\"meta\":{\"url\":\"https://gazette.example/x\"}}\n",
+    );
+    let out_dir = d.join("rules");
+    let out = clean(
+        &[
+            "suggest",
+            "--jsonl",
+            "--url-field",
+            "meta.url",
+            "--out-dir",
+            out_dir.to_str().unwrap(),
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("-:7: field `text` appears more than once"),
+        "{err}"
+    );
+    let g = fs::read_to_string(out_dir.join("gazette-example.toml")).unwrap();
+    assert!(g.contains("hosts = [\"gazette.example\"]"), "{g}");
+    assert!(g.contains("on 6 of 6 pages"), "{g}");
+}
+
+#[test]
+fn thresholds_are_flags_with_the_library_defaults() {
+    let out = clean(&["suggest", "--help"], b"");
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--min-share <SHARE>",
+        "--cut-percent <PCT>",
+        "--block-gap-words <N>",
+        "--detect-max <N>",
+    ] {
+        assert!(help.contains(flag), "{help}");
+    }
+    assert!(help.contains("[default: 97]"), "{help}");
+    let out = clean(&["suggest", "--cut-percent", "101"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--cut-percent"));
+    // No detect pattern, when none is allowed: the file then asks for URLs.
+    let d = tmp("detect-max");
+    let mut files = Vec::new();
+    for i in 0..6 {
+        let f = d.join(format!("p{i}.txt"));
+        fs::write(&f, page("Gazette Evening Courier", i)).unwrap();
+        files.push(f.display().to_string());
+    }
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let with = |extra: &[&str]| {
+        let args: Vec<&str> = [&["suggest"], extra, &files].concat();
+        String::from_utf8(clean(&args, b"").stdout).unwrap()
+    };
+    assert_eq!(with(&[]).matches("\n# detect ").count(), 1);
+    let toml = with(&["--detect-max", "0"]);
+    assert_eq!(toml.matches("\n# detect ").count(), 0, "{toml}");
+    assert!(toml.contains("distinctive enough"), "{toml}");
+}

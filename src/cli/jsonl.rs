@@ -2,7 +2,8 @@
 //!
 //! A record is parsed only into its top-level keys and raw values (`RawValue`), so every
 //! untouched value is written back exactly as it came (numbers, escapes, nesting); only
-//! the text field is re-encoded, and the object is written compactly.
+//! the text field is re-encoded, and the object is written compactly. [`read_record`] is
+//! also how `clean suggest` reads its records.
 
 use std::fmt;
 

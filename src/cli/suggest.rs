@@ -15,6 +15,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 
 use super::input::read_input;
+use super::jsonl::{read_record, Fields};
 use super::output::write_atomic;
 use clean::engine::host_of;
 use clean::suggest::{namespace, Counter, Crawl, Options};
@@ -407,25 +408,26 @@ fn parse_batch(batch: &[(usize, Vec<u8>)], args: &SuggestArgs, threads: usize) -
     })
 }
 
+/// A record's (host, text): the host of its `--url-field` ("" without one).
 fn parse_record(line: &[u8], args: &SuggestArgs) -> std::result::Result<(String, String), String> {
-    let mut v: serde_json::Value =
-        serde_json::from_slice(line).map_err(|e| format!("not a JSON record: {e}"))?;
-    let Some(obj) = v.as_object_mut() else {
-        return Err("not a JSON object".into());
+    let fields = Fields {
+        text: &args.field,
+        url: args.url_field.as_deref(),
+        removed: None,
     };
-    let text = match obj.remove(&args.field) {
-        Some(serde_json::Value::String(s)) => s,
-        Some(_) => return Err(format!("field `{}` is not a string", args.field)),
-        None => return Err(format!("no field `{}`", args.field)),
+    let record = read_record(&fields, line).map_err(|e| {
+        // A line that does not parse is "not a JSON record" here, as it always was.
+        match e.strip_prefix("not a JSON object") {
+            Some(rest) => format!("not a JSON record{rest}"),
+            None => e,
+        }
+    })?;
+    let host = match (&args.url_field, &record.url) {
+        (None, _) => String::new(),
+        (Some(f), Some(u)) => host_of(u).ok_or_else(|| format!("field `{f}`: no host in {u:?}"))?,
+        (Some(f), None) => return Err(format!("no string field `{f}`")),
     };
-    let host = match &args.url_field {
-        None => String::new(),
-        Some(f) => match obj.get(f).and_then(|u| u.as_str()) {
-            Some(u) => host_of(u).ok_or_else(|| format!("field `{f}`: no host in {u:?}"))?,
-            None => return Err(format!("no string field `{f}`")),
-        },
-    };
-    Ok((host, text))
+    Ok((host, record.text))
 }
 
 #[cfg(test)]
