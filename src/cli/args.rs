@@ -62,6 +62,9 @@ pub struct RuleArgs {
     pub no_config: bool,
 }
 
+/// `--max-page-bytes` when neither the command line nor the configuration sets it (4M).
+pub const DEFAULT_MAX_PAGE_BYTES: usize = 4 << 20;
+
 /// The filter mode.
 #[derive(Debug, ClapArgs)]
 #[command(group(ArgGroup::new("mode").args(["diff", "explain", "stats"])))]
@@ -125,7 +128,7 @@ pub struct FilterArgs {
     /// Treat each line matching REGEX as a page separator: the stream is cleaned page by
     /// page (a footer cut never eats the next page) and separator lines are kept as they
     /// are. Pages are read incrementally, so memory follows the page size, not the input's.
-    #[arg(long, value_name = "REGEX", conflicts_with_all = ["jsonl", "diff", "explain"])]
+    #[arg(long, value_name = "REGEX", conflicts_with_all = ["jsonl"])]
     pub split: Option<String>,
     /// Pages larger than this (bytes; K, M, G suffixes allowed) are cleaned in pieces of at
     /// most this size, cut at a line boundary (after a blank line when there is one in the

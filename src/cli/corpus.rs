@@ -14,7 +14,7 @@ use super::parallel::ordered_map_batched;
 use super::pool::Pool;
 use super::progress::Progress;
 use super::run::{display_name, report, Run};
-use super::stream::{Piece, Pieces, Separator};
+use super::stream::{lead_gap, Joiner, Piece, Pieces, Separator};
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
 
@@ -121,8 +121,7 @@ pub fn pages(
             let outcome = rules.apply(&page, args.url.as_deref());
             let mut cleaned = pool.take(p.bytes.len());
             outcome.render_into(&page, &mut cleaned);
-            let lead_gap =
-                (p.cont && !page.is_empty() && page.is_blank(0)).then(|| page.raw(0).to_vec());
+            let lead_gap = lead_gap(p.cont, &page).map(<[u8]>::to_vec);
             let stats = want_stats.then(|| {
                 let mut s = Stats::new(rules);
                 s.add(&page, &outcome, cleaned.len());
@@ -145,14 +144,12 @@ pub fn pages(
     // --stats), whether it failed, and how to join the pieces of a cut page.
     let mut file_out: Option<OutFile> = None;
     let mut skip = false;
-    let mut page_written = false;
-    let mut gap: Option<Vec<u8>> = None;
+    let mut join = Joiner::<Vec<u8>>::default();
     let sink = |d: Done| -> Result<()> {
         match d {
             Done::Begin(i, codec) => {
                 skip = false;
-                page_written = false;
-                gap = None;
+                join = Joiner::default();
                 if let Some(dest) = destination(args, &files[i]) {
                     match OutFile::create(&dest, codec) {
                         Ok(f) => file_out = Some(f),
@@ -184,8 +181,7 @@ pub fn pages(
             }
             Done::Separator(s) => {
                 progress.add(s.len() as u64);
-                page_written = false;
-                gap = None;
+                join.separator();
                 emit(args, &mut file_out, &mut skip, out, &s, run, progress)?;
             }
             Done::Long { bytes, add_newline } => {
@@ -193,14 +189,13 @@ pub fn pages(
                 if let Some(total) = &mut run.stats {
                     total.add_kept(&bytes, add_newline);
                 }
-                if let Some(g) = gap.take().filter(|_| page_written) {
+                if let Some(g) = join.long() {
                     emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
                 }
                 emit(args, &mut file_out, &mut skip, out, &bytes, run, progress)?;
                 if add_newline {
                     emit(args, &mut file_out, &mut skip, out, b"\n", run, progress)?;
                 }
-                page_written = true;
             }
             Done::Page {
                 cleaned,
@@ -214,20 +209,12 @@ pub fn pages(
                 if let (Some(total), Some(s)) = (&mut run.stats, stats) {
                     total.merge(&s);
                 }
-                if !cont {
-                    page_written = false;
-                    gap = None;
-                } else if gap.is_none() {
-                    gap = lead_gap;
+                if let Some(g) = join.page(cont, lead_gap, gap_after, cleaned.is_empty()) {
+                    emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
                 }
                 if !cleaned.is_empty() {
-                    if let Some(g) = gap.take().filter(|_| page_written) {
-                        emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
-                    }
                     emit(args, &mut file_out, &mut skip, out, &cleaned, run, progress)?;
-                    page_written = true;
                 }
-                gap = gap_after.or(if cleaned.is_empty() { gap.take() } else { None });
                 pool.give(cleaned);
             }
         }

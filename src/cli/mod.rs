@@ -14,6 +14,7 @@ pub mod output;
 pub mod parallel;
 mod pool;
 mod progress;
+mod review;
 pub mod run;
 mod stream;
 mod suggest;

@@ -15,7 +15,7 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use super::args::{Args, Cmd, ColorChoice, FilterArgs, Format, RuleArgs};
 use super::compress::{Codec, OutFile};
 use super::config;
-use super::input::{disabled, load_rules, load_rules_with, open_input, read_input};
+use super::input::{disabled, load_rules, load_rules_with, open_input};
 use super::progress::Progress;
 use super::{corpus, parallel, warc};
 use anyhow::Context;
@@ -147,8 +147,14 @@ fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
             anyhow::bail!("--removed-field {removed}: that field is read, not written");
         }
     }
+    let sep = match &args.split {
+        Some(split) => Some(super::stream::Separator::new(
+            clean::engine::compile::separator_regex(split).map_err(|e| anyhow::anyhow!(e))?,
+        )),
+        None => None,
+    };
     if args.diff || args.explain {
-        return review(&rules, &args, &files);
+        return review(&rules, &args, sep.as_ref(), &files);
     }
     let to_files = args.output_dir.is_some() || args.in_place;
     if to_files && files.iter().any(|p| p.as_os_str() == "-") {
@@ -212,12 +218,6 @@ fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
             corpus::jsonl_input(&rules, &args, path, jobs, &mut out, &mut run, &mut progress)?;
         }
     } else {
-        let sep = match &args.split {
-            Some(split) => Some(super::stream::Separator::new(
-                clean::engine::compile::separator_regex(split).map_err(|e| anyhow::anyhow!(e))?,
-            )),
-            None => None,
-        };
         corpus::pages(
             &rules,
             &args,
@@ -295,18 +295,23 @@ pub struct Run {
 }
 
 /// `--diff` and `--explain`: each input in turn, to stdout.
-fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Result<ExitCode> {
+fn review(
+    rules: &clean::RuleSet,
+    args: &FilterArgs,
+    sep: Option<&super::stream::Separator>,
+    files: &[PathBuf],
+) -> Result<ExitCode> {
     use std::io::IsTerminal;
     let stdout = io::stdout();
     let st = styles(args.color, stdout.is_terminal());
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
     let mut changed = false;
-    let mut one = |out: &mut io::BufWriter<_>, name: &str, bytes: &[u8], url: Option<&str>| {
+    let one = |out: &mut io::BufWriter<_>, name: &str, bytes: &[u8], url: Option<&str>| {
         let page = Page::new(bytes);
         let outcome = rules.apply(&page, url);
         if args.diff {
-            changed |= diff::write_diff(out, name, &page, &outcome, rules, &st)?;
+            return Ok(diff::write_diff(out, name, &page, &outcome, rules, &st)?);
         } else {
             let sites = rules.sites_applied(&page, url);
             let entries = explain::entries(name, &page, &outcome, rules, &sites);
@@ -315,7 +320,7 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
                 Format::Json => explain::write_json(out, &entries)?,
             }
         }
-        anyhow::Ok(())
+        anyhow::Ok(false)
     };
     for path in files {
         let name = display_name(path);
@@ -335,7 +340,7 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
                     warc::Item::Record(r) => {
                         if let Some((text, url)) = r.text() {
                             let page_name = format!("{name}@{}", r.offset);
-                            one(&mut out, &page_name, text, url.as_deref())?;
+                            changed |= one(&mut out, &page_name, text, url.as_deref())?;
                         }
                     }
                     warc::Item::Malformed { offset, msg, .. } => {
@@ -378,7 +383,7 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
                     corpus::Item::Record(n, line) => {
                         match super::jsonl::read_record(&fields, &line) {
                             Ok(r) => {
-                                one(
+                                changed |= one(
                                     &mut out,
                                     &format!("{name}:{n}"),
                                     r.text.as_bytes(),
@@ -405,16 +410,35 @@ fn review(rules: &clean::RuleSet, args: &FilterArgs, files: &[PathBuf]) -> Resul
             }
             continue;
         }
-        let bytes = match read_input(path) {
-            Ok(b) => b,
+        // A plain page, read in pieces as the filter reads it.
+        let reader = match open_input(path) {
+            Ok(r) => r,
             Err(e) => {
                 out.flush()?;
-                report(&e);
+                report(&anyhow::anyhow!(e).context(name));
                 failed += 1;
                 continue;
             }
         };
-        one(&mut out, &name, &bytes, args.url.as_deref())?;
+        let st = &st;
+        match super::review::input(
+            rules,
+            args,
+            sep,
+            &name,
+            reader,
+            st,
+            &mut out,
+            super::review::spill_file,
+        ) {
+            Ok(c) => changed |= c,
+            Err(e) if is_broken_pipe(&e) => return Err(e),
+            Err(e) => {
+                out.flush()?;
+                report(&e.context(name));
+                failed += 1;
+            }
+        }
     }
     out.flush()?;
     Ok(if failed > 0 {

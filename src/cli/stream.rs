@@ -47,6 +47,122 @@ pub struct PagePiece {
     pub gap_after: Option<Vec<u8>>,
 }
 
+/// How the cleaned pieces of a page are joined back up: the one place that decides it, for
+/// the filter and for the modes that report on it (`--diff`, `--explain`, `clean test`), so
+/// they agree on what the filter writes.
+///
+/// A gap is the raw bytes of a blank line (`G`: with whatever the caller needs to know
+/// which line it was): the blank line a page was cut after ([`PagePiece::gap_after`]), or
+/// a continuing piece's leading blank line. It is written between two pieces' cleaned text
+/// when both have any, so the paragraph break survives the cut.
+#[derive(Debug)]
+pub struct Joiner<G> {
+    /// Something of the current page has been written.
+    page_written: bool,
+    /// The gap to write before the next text of the page, if any comes.
+    gap: Option<G>,
+}
+
+impl<G> Default for Joiner<G> {
+    fn default() -> Self {
+        Joiner {
+            page_written: false,
+            gap: None,
+        }
+    }
+}
+
+impl<G> Joiner<G> {
+    /// A separator line: the page ends.
+    pub fn separator(&mut self) {
+        self.page_written = false;
+        self.gap = None;
+    }
+
+    /// A chunk of a line longer than the cap: returns the gap to write before it.
+    pub fn long(&mut self) -> Option<G> {
+        let g = self.gap.take().filter(|_| self.page_written);
+        self.page_written = true;
+        g
+    }
+
+    /// A page piece whose cleaned text is `empty` or not, with its leading blank line
+    /// ([`lead_gap`]) and [`PagePiece::gap_after`]: returns the gap to write before its
+    /// cleaned text.
+    pub fn page(
+        &mut self,
+        cont: bool,
+        lead_gap: Option<G>,
+        gap_after: Option<G>,
+        empty: bool,
+    ) -> Option<G> {
+        if !cont {
+            self.page_written = false;
+            self.gap = None;
+        } else if self.gap.is_none() {
+            self.gap = lead_gap;
+        }
+        let mut write = None;
+        if !empty {
+            write = self.gap.take().filter(|_| self.page_written);
+            self.page_written = true;
+        }
+        self.gap = gap_after.or(if empty { self.gap.take() } else { None });
+        write
+    }
+
+    /// The gap waiting for the page's next text.
+    pub fn gap_mut(&mut self) -> Option<&mut G> {
+        self.gap.as_mut()
+    }
+}
+
+/// A continuing piece's leading blank line (its raw bytes): layout drops it from the
+/// piece's cleaned text, the [`Joiner`] may put it back.
+pub fn lead_gap<'p>(cont: bool, page: &clean::Page<'p>) -> Option<&'p [u8]> {
+    (cont && !page.is_empty() && page.is_blank(0)).then(|| page.raw(0))
+}
+
+/// What the filter writes for one input (its pieces cleaned one after the other, joined
+/// as the filter joins them): `clean test` checks exactly what the filter prints.
+pub fn clean_input(
+    rules: &clean::RuleSet,
+    url: Option<&str>,
+    reader: impl BufRead,
+    cap: usize,
+) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut join = Joiner::<Vec<u8>>::default();
+    for piece in Pieces::new(reader, None, cap, true) {
+        match piece? {
+            Piece::Separator(s) => {
+                join.separator();
+                out.extend_from_slice(&s);
+            }
+            Piece::Long { bytes, add_newline } => {
+                if let Some(g) = join.long() {
+                    out.extend_from_slice(&g);
+                }
+                out.extend_from_slice(&bytes);
+                if add_newline {
+                    out.push(b'\n');
+                }
+            }
+            Piece::Page(p) => {
+                let page = clean::Page::new(&p.bytes);
+                let outcome = rules.apply(&page, url);
+                let cleaned = outcome.render(&page);
+                let lead = lead_gap(p.cont, &page).map(<[u8]>::to_vec);
+                if let Some(g) = join.page(p.cont, lead, p.gap_after, cleaned.is_empty()) {
+                    out.extend_from_slice(&g);
+                }
+                out.extend_from_slice(&cleaned);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A `--split` separator regex, with a fast path for the common case of a plain literal
 /// (`^=== page `: a line prefix; `=== page`: anywhere in the line), where calling the regex
 /// once per line cost more than finding the lines.

@@ -113,6 +113,10 @@ pub fn run(
 ) -> Result<ExitCode> {
     let json = format == Format::Json;
     let rules = rule_set(rule_args)?;
+    // Samples are cleaned as the filter cleans them: a page over the cap in pieces.
+    let cap = super::config::find(rule_args)?
+        .max_page_bytes
+        .unwrap_or(super::args::DEFAULT_MAX_PAGE_BYTES);
     let (mut samples, mut expectations) = (Vec::new(), Vec::new());
     for p in paths {
         collect(p, &mut samples, &mut expectations)?;
@@ -132,8 +136,12 @@ pub fn run(
     let mut out = io::BufWriter::new(stdout.lock());
     let (mut passed, mut failed, mut new, mut written) = (0, 0, 0, 0);
     for sample in &samples {
-        let input = fs::read(sample).with_context(|| sample.display().to_string())?;
-        let got = rules.clean(&input, sample_url(sample, url)?.as_deref());
+        let url = sample_url(sample, url)?;
+        let got = fs::File::open(sample)
+            .and_then(|f| {
+                super::stream::clean_input(&rules, url.as_deref(), io::BufReader::new(f), cap)
+            })
+            .with_context(|| sample.display().to_string())?;
         let exp_path = expectation(sample);
         let expected = match fs::read(&exp_path) {
             Ok(b) => Some(b),

@@ -149,6 +149,37 @@ impl Outcome {
         }
     }
 
+    /// The cause that removed line `i`, if it was removed.
+    pub fn removed_by(&self, i: usize) -> Option<Cause> {
+        match self.fate[i] {
+            Fate::Removed(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// What [`Outcome::render`] writes for line `i`: nothing for a removed line, the line
+    /// with its spans cut out, and a newline added to a last line without one. The lines'
+    /// renderings, in order, are the page's.
+    pub fn render_line(&self, page: &Page<'_>, i: usize, out: &mut Vec<u8>) {
+        let bytes = page.bytes();
+        let line = page.lines()[i];
+        match self.fate[i] {
+            Fate::Removed(_) => return,
+            Fate::Kept => out.extend_from_slice(page.raw(i)),
+            Fate::Edited(e) => {
+                let mut at = line.start;
+                for (r, _) in &self.edits[e as usize].removed {
+                    out.extend_from_slice(&bytes[at..r.start]);
+                    at = r.end;
+                }
+                out.extend_from_slice(&bytes[at..line.end]);
+            }
+        }
+        if line.end == line.content_end {
+            out.extend_from_slice(page.newline());
+        }
+    }
+
     /// True when cleaning changes nothing (no removal, no edit, no added newline).
     pub fn is_unchanged(&self, page: &Page<'_>) -> bool {
         self.removals.is_empty()

@@ -42,6 +42,21 @@ pub fn entries<'a>(
     rules: &'a RuleSet,
     sites: &[SiteApplied],
 ) -> Vec<Entry<'a>> {
+    entries_at(file, page, outcome, rules, sites, 0, &[])
+}
+
+/// [`entries`] of a page that starts at line `offset + 1` of its input (a piece of a page
+/// cleaned in pieces), whose lines `kept` were written all the same (the blank line
+/// between two pieces): they are not reported as removed.
+pub fn entries_at<'a>(
+    file: &'a str,
+    page: &Page<'_>,
+    outcome: &Outcome,
+    rules: &'a RuleSet,
+    sites: &[SiteApplied],
+    offset: usize,
+    kept: &[usize],
+) -> Vec<Entry<'a>> {
     let mut v: Vec<(usize, Entry<'a>)> = Vec::new();
     let entry = |lines: [usize; 2], cause: Cause, action, text: &[u8]| Entry {
         file,
@@ -80,11 +95,19 @@ pub fn entries<'a>(
         ));
     }
     for r in outcome.removals() {
-        let text = &page.bytes()[r.bytes.clone()];
-        v.push((
-            r.lines.start,
-            entry([r.lines.start + 1, r.lines.end], r.cause, "removed", text),
-        ));
+        // A removal less the lines kept all the same: the runs that are left of it.
+        let mut from = r.lines.start;
+        for to in r.lines.clone().chain([r.lines.end]) {
+            if to < r.lines.end && !kept.contains(&to) {
+                continue;
+            }
+            if from < to {
+                let lines = page.lines();
+                let text = &page.bytes()[lines[from].start..lines[to - 1].end];
+                v.push((from, entry([from + 1, to], r.cause, "removed", text)));
+            }
+            from = to + 1;
+        }
     }
     for e in outcome.edits() {
         for (range, cause) in &e.removed {
@@ -96,7 +119,12 @@ pub fn entries<'a>(
         }
     }
     v.sort_by_key(|(line, _)| *line);
-    v.into_iter().map(|(_, e)| e).collect()
+    v.into_iter()
+        .map(|(_, mut e)| {
+            e.lines = e.lines.map(|l| l + offset);
+            e
+        })
+        .collect()
 }
 
 /// Write the entries of one page as text.

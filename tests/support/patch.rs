@@ -1,6 +1,8 @@
 //! A minimal `patch`: apply a unified diff as GNU patch reads it (lines split at `\n`,
 //! `\ No newline at end of file` taking the newline off the line before), checking every
-//! context and removed line. Shared by `tests/props.rs` and `fuzz/fuzz_targets/diff_patch.rs`.
+//! context and removed line, and that a hunk with uneven context reaches the end it is
+//! anchored to (GNU patch would need fuzz to apply it elsewhere). Shared by
+//! `tests/props.rs`, `tests/robustness.rs` and `fuzz/fuzz_targets/diff_patch.rs`.
 
 /// `text` split after each `\n` (the last piece may have none).
 fn lines(text: &[u8]) -> Vec<&[u8]> {
@@ -24,7 +26,17 @@ pub fn apply(old: &[u8], diff: &[u8]) -> Vec<u8> {
         };
         out.extend(old[at..first].iter().copied().flatten());
         at = first;
+        // Context lines before and after the hunk's changes.
+        let (mut prefix, mut suffix, mut changed) = (0, 0, false);
         while let Some(l) = d.next_if(|l| !l.starts_with(b"@@ ")) {
+            match (l[0], changed) {
+                (b' ', false) => prefix += 1,
+                (b' ', true) => suffix += 1,
+                _ => {
+                    changed = true;
+                    suffix = 0;
+                }
+            }
             let (tag, body) = (l[0], &l[1..]);
             // `\ No newline at end of file` takes the newline off the line before.
             let no_nl = d.next_if(|n| n.starts_with(b"\\ ")).is_some();
@@ -41,6 +53,15 @@ pub fn apply(old: &[u8], diff: &[u8]) -> Vec<u8> {
                 _ => panic!("diff line {l:?}"),
             }
         }
+        // GNU patch anchors uneven context: less before, to line 1; less after, to the end.
+        assert!(
+            prefix >= suffix || first == 0,
+            "{h}: less context before, not at line 1"
+        );
+        assert!(
+            prefix <= suffix || at == old.len(),
+            "{h}: less context after, not at the end"
+        );
     }
     out.extend(old[at..].iter().copied().flatten());
     out
