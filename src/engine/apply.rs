@@ -466,9 +466,14 @@ fn region(
             .clone()
             .find(|&i| !page.is_blank(i))
             .is_some_and(|i| {
-                p.stop
-                    .as_ref()
-                    .is_some_and(|re| re.is_match(sc, page.trimmed(i)))
+                // Read as a reader sees it too: `### Comments`, `* [Comments](…)`.
+                let t = page.trimmed(i);
+                p.stop.as_ref().is_some_and(|re| {
+                    re.is_match(sc, t) || {
+                        let v = visible(t);
+                        v.text.len() != t.len() && re.is_match(sc, &v.text)
+                    }
+                })
             })
     };
     let mut end = n;

@@ -79,6 +79,13 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
             continue;
         }
         let content = page.content(i);
+        // A Markdown list item or table row with a link is printed whole by Markdown
+        // converters (html2text leaves list items unwrapped), its URL making it long: it
+        // says nothing about the width paragraphs wrap at.
+        let t = page.trimmed(i);
+        if starts_element(t) && memchr::memmem::find(t, b"](").is_some() {
+            continue;
+        }
         // Too long to be under any wrap width, even at four bytes a character.
         if content.len() > 4 * hist.len() {
             measured += 1;
@@ -364,6 +371,30 @@ mod tests {
         assert_eq!(wrap_width(&page), None);
         let text = format!("{}\n", wrap(&para(90, 3), 40)).repeat(2);
         assert!(wrap_width(&Page::new(text.as_bytes())).is_some());
+    }
+
+    /// html2text wraps paragraphs at 78 columns but prints list items whole: their long
+    /// link lines are not "lines past the width" that would disprove the wrap.
+    #[test]
+    fn unwrapped_markdown_link_items_do_not_hide_the_wrap() {
+        let menu: String = (0..40)
+            .map(|k| format!("  * [Section {k}](https://example.com/news/sections/section-number-{k}/index-page-of-the-section)\n"))
+            .collect();
+        let text = format!(
+            "{menu}\n{}\n{}",
+            wrap(&para(60, 0), 78),
+            wrap(&para(45, 1), 78)
+        );
+        let page = Page::new(text.as_bytes());
+        assert!(wrap_width(&page).is_some_and(|w| (70..=78).contains(&w)));
+        // The same items without links still count: past the cliff, they disprove it.
+        let plain = menu.replace("](", " ").replace("[", "");
+        let text = format!(
+            "{plain}\n{}\n{}",
+            wrap(&para(60, 0), 78),
+            wrap(&para(45, 1), 78)
+        );
+        assert!(!wrap_width(&Page::new(text.as_bytes())).is_some_and(|w| (70..=78).contains(&w)));
     }
 
     #[test]
