@@ -18,7 +18,7 @@ use super::input::read_input;
 use super::jsonl::{read_record, Fields};
 use super::output::write_atomic;
 use clean::engine::host_of;
-use clean::suggest::{namespace, Counter, Crawl, Options};
+use clean::suggest::{map_in_chunks, namespace, Counter, Crawl, Options};
 
 /// Pages per batch.
 const BATCH: usize = 2048;
@@ -389,22 +389,8 @@ fn read_jsonl(
 type Parsed = std::result::Result<(String, String), (usize, String)>;
 
 fn parse_batch(batch: &[(usize, Vec<u8>)], args: &SuggestArgs, threads: usize) -> Vec<Parsed> {
-    let chunk = batch.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = batch
-            .chunks(chunk)
-            .map(|c| {
-                s.spawn(move || {
-                    c.iter()
-                        .map(|(n, l)| parse_record(l, args).map_err(|e| (*n, e)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a parsing thread panicked"))
-            .collect()
+    map_in_chunks(batch, threads, |(n, l)| {
+        parse_record(l, args).map_err(|e| (*n, e))
     })
 }
 

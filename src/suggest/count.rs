@@ -85,9 +85,6 @@ pub(super) fn last_sentence(line: &[u8]) -> Option<usize> {
     (from < line.len()).then_some(from)
 }
 
-/// A page's trimmed lines and its distinct line keys.
-type Prepared<'a> = (Vec<&'a [u8]>, Vec<(LineKey, usize)>);
-
 /// Counts line shapes over pages. Feed it with [`Counter::add`] or [`Counter::add_batch`].
 #[derive(Debug, Default)]
 pub struct Counter {
@@ -248,29 +245,12 @@ impl Counter {
     /// Count a batch of pages, splitting the line hashing over `threads` threads; the
     /// result is the same as adding the pages one by one, in order.
     pub fn add_batch(&mut self, pages: &[&[u8]], threads: usize) {
-        let threads = threads.max(1).min(pages.len().max(1));
-        let chunk = pages.len().div_ceil(threads).max(1);
-        let prepared: Vec<Vec<Prepared<'_>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = pages
-                .chunks(chunk)
-                .map(|c| {
-                    s.spawn(move || {
-                        c.iter()
-                            .map(|p| {
-                                let lines = trimmed_lines(p);
-                                let keys = page_keys(&lines);
-                                (lines, keys)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a counting thread panicked"))
-                .collect()
+        let prepared = map_in_chunks(pages, threads, |p| {
+            let lines = trimmed_lines(p);
+            let keys = page_keys(&lines);
+            (lines, keys)
         });
-        for (page, (lines, keys)) in pages.iter().zip(prepared.into_iter().flatten()) {
+        for (page, (lines, keys)) in pages.iter().zip(prepared) {
             self.merge(page, &lines, &keys);
         }
     }
@@ -322,6 +302,27 @@ impl Counter {
     pub fn tracked_shapes(&self) -> usize {
         self.shapes.len()
     }
+}
+
+/// `f` of every item, in order, on up to `threads` scoped threads (one chunk each), all
+/// joined before it returns; a panic in `f` is raised again here.
+pub fn map_in_chunks<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let chunk = items.len().div_ceil(threads.max(1)).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 #[cfg(test)]
