@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::blocks::{blocks, visible};
+use super::blocks::{blocks, visible, Visible};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
 use super::{BlockParams, Page, RegionParams, RepeatParams, RuleSet, Scratch, Step};
@@ -396,9 +396,7 @@ fn region_scores(
             -p.list_penalty
         } else {
             let v = visible(&u.text);
-            let chars = chars(&v.text);
-            // Mostly link text, or nothing but images: a link list, a teaser, a picture.
-            if chars == 0 || (v.link_bytes * 2 > v.text.len() && !p.prose.is_match(sc, &v.text)) {
+            if link_list(&v, p.prose.is_match(sc, &v.text)) {
                 -p.list_penalty
             } else {
                 texts.push(v.text);
@@ -426,6 +424,13 @@ fn region_scores(
         };
         scores[k] = score;
     }
+}
+
+/// Whether a block read as `v` (`sentence`: sentence-like) is a link list, a teaser or a
+/// picture: nothing but images, or mostly link text. One link that reads as a sentence may
+/// be the article's; several are a list.
+fn link_list(v: &Visible<'_>, sentence: bool) -> bool {
+    v.text.is_empty() || (v.link_bytes * 2 > v.text.len() && (v.links > 1 || !sentence))
 }
 
 /// How many units [`region_scores`] scores at a time: enough to keep the prompt search's
@@ -555,7 +560,11 @@ fn region(
                 continue;
             }
             let v = visible(&u.text);
-            if !plain(sc, u.first) || !plain(sc, &v.text) || !p.prose.is_match(sc, &v.text) {
+            if !plain(sc, u.first)
+                || !plain(sc, &v.text)
+                || !p.prose.is_match(sc, &v.text)
+                || link_list(&v, true)
+            {
                 break;
             }
             to = k + 1;

@@ -38,6 +38,9 @@ const NEAR_PERCENT: usize = 15;
 const MIN_NEAR: usize = 4;
 /// "Near the width": within this many characters of it.
 const NEAR: usize = 15;
+/// Lines a broken link target may run over: a wrapper breaks a URL only at its hyphens and
+/// slashes, so a longer "link" is a stray `](` in the text.
+const MAX_LINK_LINES: usize = 8;
 
 /// The blocks of a page, as consecutive line ranges (blank lines are blocks of their own).
 pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
@@ -48,14 +51,67 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
     while i < n {
         let start = i;
         if let Some(w) = width {
-            while i + 1 < n && continues(page, i, w) {
+            // A Markdown link the wrapper broke (in its text, or at a hyphen of its URL)
+            // goes on to the line that closes it, however short the lines.
+            // Lines held only by an open link are counted: a stray `[` or `](` in the text
+            // gives up after a few.
+            let mut open = LinkOpen::default().after(page.trimmed(i));
+            let mut held = 0;
+            while i + 1 < n {
+                if continues(page, i, w) {
+                    held = 0;
+                } else if open.is_open() && held < MAX_LINK_LINES && !page.is_blank(i + 1) {
+                    held += 1;
+                } else {
+                    break;
+                }
                 i += 1;
+                open = open.after(page.trimmed(i));
             }
         }
         i += 1;
         out.push(start..i);
     }
     out
+}
+
+/// How much of a Markdown link is still open at the end of a line: `[` not yet closed by
+/// `]`, and whether a link target (`](…`) waits for its `)`.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct LinkOpen {
+    brackets: usize,
+    target: bool,
+}
+
+impl LinkOpen {
+    fn is_open(self) -> bool {
+        self != Self::default()
+    }
+
+    /// The state after line `t`, given the state at its start.
+    fn after(mut self, t: &[u8]) -> Self {
+        if !self.is_open() && memchr::memchr(b'[', t).is_none() {
+            return self;
+        }
+        let mut i = 0;
+        while i < t.len() {
+            match t[i] {
+                b')' if self.target => self.target = false,
+                _ if self.target => {}
+                b'[' => self.brackets += 1,
+                b']' => {
+                    self.brackets = self.brackets.saturating_sub(1);
+                    if t.get(i + 1) == Some(&b'(') {
+                        self.target = true;
+                        i += 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self
+    }
 }
 
 /// Characters (not bytes) of a line's content, leading white space included.
@@ -146,7 +202,12 @@ pub(crate) fn starts_element(t: &[u8]) -> bool {
     let second = t.get(1).copied();
     match b {
         b'#' | b'>' | b'|' => true,
-        b'*' | b'-' | b'+' => matches!(second, None | Some(b' ' | b'*' | b'-')),
+        // `* item`, `- item`, a rule (`* * *`, `---`); not `**bold**` starting a line.
+        b'*' | b'-' | b'+' => match second {
+            None | Some(b' ') => true,
+            Some(b'*' | b'-') => t.iter().all(|c| matches!(c, b'*' | b'-' | b'_' | b' ')),
+            _ => false,
+        },
         b'!' => second == Some(b'['),
         b'0'..=b'9' => {
             let digits = t.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -169,6 +230,8 @@ pub(crate) struct Visible<'a> {
     pub(crate) text: Cow<'a, [u8]>,
     /// Bytes of `text` that were inside Markdown links.
     pub(crate) link_bytes: usize,
+    /// Markdown links in the block (not counting images).
+    pub(crate) links: usize,
     /// Markdown images in the block.
     pub(crate) images: usize,
 }
@@ -180,6 +243,7 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
     let mut v = Visible {
         text: Cow::Borrowed(t),
         link_bytes: 0,
+        links: 0,
         images: 0,
     };
     if memchr::memmem::find(t, b"](").is_none() {
@@ -199,6 +263,7 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
                     // A link's text may hold an image (a linked picture): read it too.
                     let inner = visible(text);
                     v.images += inner.images;
+                    v.links += 1;
                     let inner = trim_ascii(&inner.text);
                     v.link_bytes += inner.len();
                     out.extend_from_slice(inner);
@@ -397,11 +462,52 @@ mod tests {
         assert!(!wrap_width(&Page::new(text.as_bytes())).is_some_and(|w| (70..=78).contains(&w)));
     }
 
+    /// html2text breaks a long link in its text or at a hyphen of its URL: the short lines
+    /// that close it belong to the link's block, not blocks of their own (a URL tail alone
+    /// would read as a long word of prose).
+    #[test]
+    fn a_broken_markdown_link_is_one_block() {
+        let text = format!(
+            "{}\n\n#### [Harbour board moves the morning ferry to ten past eight from\nMay](https://example.com/news/harbour-board-moves-the-morning-\nferry-\nto-ten-past-eight/index.html)\n\n[![Harbour at\ndawn](https://example.com/p.jpg)](https://example.com/a)\n\n{}",
+            wrap(&para(60, 0), 78),
+            wrap(&para(45, 1), 78)
+        );
+        let page = Page::new(text.as_bytes());
+        assert!(wrap_width(&page).is_some());
+        let line = |needle: &str| {
+            (0..page.len())
+                .find(|&i| page.trimmed(i).starts_with(needle.as_bytes()))
+                .unwrap()
+        };
+        let b = blocks(&page);
+        let heading = b.iter().find(|r| r.start == line("#### ")).unwrap();
+        assert_eq!(heading.end, line("to-ten-past") + 1);
+        let image = b.iter().find(|r| r.start == line("[![Harbour")).unwrap();
+        assert_eq!(image.end, line("dawn]") + 1);
+        // Read as one, the heading is its link text.
+        let joined: Vec<u8> = heading
+            .clone()
+            .flat_map(|i| [page.trimmed(i), b" "].concat())
+            .collect();
+        assert_eq!(
+            &*visible(joined.trim_ascii()).text,
+            b"Harbour board moves the morning ferry to ten past eight from May"
+        );
+        // A stray `](` does not swallow the page: the link is given up after a few lines.
+        let stray = format!(
+            "{}\nsee ](the list\n{}",
+            wrap(&para(60, 0), 78),
+            "short\n".repeat(20)
+        );
+        let page = Page::new(stray.as_bytes());
+        assert!(blocks(&page).iter().all(|r| r.len() <= MAX_LINK_LINES + 1));
+    }
+
     #[test]
     fn markdown_is_read_as_text() {
         let v = visible(b"* [Council passes budget](https://example.com/a/b)");
         assert_eq!(&*v.text, b"Council passes budget");
-        assert_eq!(v.link_bytes, v.text.len());
+        assert_eq!((v.link_bytes, v.links), (v.text.len(), 1));
         let v = visible(b"![a photo](https://example.com/p.jpg)");
         assert_eq!((&*v.text, v.images), (&b""[..], 1));
         let v = visible(b"The [council](https://example.com/c) voted 7 to 2.");
