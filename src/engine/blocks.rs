@@ -179,7 +179,20 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
     if page.is_blank(i) || page.is_blank(i + 1) {
         return false;
     }
-    let next = page.trimmed(i + 1);
+    let mut next = page.trimmed(i + 1);
+    // A quote wraps as a paragraph does, each line under the same mark (`> `).
+    let quote = |t: &[u8]| t.iter().take_while(|&&b| b == b'>' || b == b' ').count();
+    let marks = |t: &[u8]| t.iter().filter(|&&b| b == b'>').take(quote(t)).count();
+    let here_t = page.trimmed(i);
+    if next.first() == Some(&b'>') {
+        if marks(here_t) != marks(next) {
+            return false;
+        }
+        next = &next[quote(next)..];
+        if next.is_empty() {
+            return false;
+        }
+    }
     if starts_element(next) {
         return false;
     }
@@ -252,6 +265,14 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
     }
     let mut out = Vec::with_capacity(t.len());
     let mut i = 0;
+    // The target of a link opened in an earlier block (`[` over a teaser's lines, then
+    // `](url "title")`): syntax, not text.
+    if t.starts_with(b"](") {
+        if let Some(end) = target_end(t, 1) {
+            v.links += 1;
+            i = end;
+        }
+    }
     while i < t.len() {
         let image = t[i] == b'!' && t.get(i + 1) == Some(&b'[');
         if t[i] == b'[' || image {
@@ -301,15 +322,20 @@ fn link_at(t: &[u8], open: usize) -> Option<(&[u8], usize)> {
     if t.get(close + 1) != Some(&b'(') {
         return None;
     }
+    target_end(t, close + 1).map(|end| (&t[open + 1..close], end))
+}
+
+/// One past the `)` that closes the link target whose `(` is at `open`.
+fn target_end(t: &[u8], open: usize) -> Option<usize> {
     // A wrapped URL holds white space where its lines were joined: read to the `)`.
     let mut depth = 0usize;
-    for (k, &b) in t.iter().enumerate().skip(close + 1) {
+    for (k, &b) in t.iter().enumerate().skip(open) {
         match b {
             b'(' => depth += 1,
             b')' => {
                 depth -= 1;
                 if depth == 0 {
-                    return Some((&t[open + 1..close], k + 1));
+                    return Some(k + 1);
                 }
             }
             _ => {}
@@ -410,6 +436,35 @@ mod tests {
         let first = wrap(&para(60, 0), 78).lines().count();
         let second = wrap(&para(45, 1), 78).lines().count();
         assert_eq!(lens, [first, 1, second, 1, 1, 1]);
+    }
+
+    /// A wrapped quote (`> ` on every line, as Markdown converters print one) is one block
+    /// per quoted paragraph, not a block per line.
+    #[test]
+    fn a_wrapped_quote_is_one_block() {
+        let quoted = |t: String| t.lines().map(|l| format!("> {l}\n")).collect::<String>();
+        let text = format!(
+            "{}\n{}>\n{}\n{}",
+            wrap(&para(60, 0), 78),
+            quoted(wrap(&para(40, 1), 76)),
+            quoted(wrap(&para(30, 2), 76)),
+            wrap(&para(45, 3), 78)
+        );
+        let page = Page::new(text.as_bytes());
+        let lens: Vec<usize> = blocks(&page).iter().map(|r| r.len()).collect();
+        let n = |w, s, width| wrap(&para(w, s), width).lines().count();
+        assert_eq!(
+            lens,
+            [
+                n(60, 0, 78),
+                1,
+                n(40, 1, 76),
+                1,
+                n(30, 2, 76),
+                1,
+                n(45, 3, 78)
+            ]
+        );
     }
 
     #[test]
@@ -517,6 +572,9 @@ mod tests {
         assert_eq!((&*v.text, v.images), (&b"Storm"[..], 1));
         assert_eq!(&*visible(b"## **A heading**").text, b"A heading");
         assert_eq!(&*visible(b"An [unclosed link").text, b"An [unclosed link");
+        // The tail of a link opened in an earlier block is not text.
+        let v = visible(b"](/news/ferry-times \"Ferry times change\")");
+        assert_eq!((&*v.text, v.links), (&b""[..], 1));
     }
 
     #[test]
