@@ -2,7 +2,6 @@
 
 mod cli;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -18,10 +17,9 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "clean: internal error: {msg}{at} (a bug: please report it with the input that caused it)"
-        );
+        cli::diag::error(&anyhow::anyhow!(
+            "internal error: {msg}{at} (a bug: please report it with the input that caused it)"
+        ));
     }));
     std::panic::catch_unwind(cli::main).unwrap_or(ExitCode::from(2))
 }

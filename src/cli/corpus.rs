@@ -8,12 +8,13 @@ use anyhow::{anyhow, Context, Result};
 
 use super::args::{FilterArgs, OnError};
 use super::compress::{Codec, OutFile};
+use super::diag::{self, display_name};
 use super::input::open_input_codec;
 use super::jsonl::{clean_record, Fields};
 use super::parallel::ordered_map_batched;
 use super::pool::Pool;
 use super::progress::Progress;
-use super::run::{display_name, report, Run};
+use super::run::Run;
 use super::stream::{lead_gap, Joiner, Piece, Pieces, Separator};
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
@@ -240,7 +241,7 @@ pub const BATCH_BYTES: usize = 64 << 10;
 /// the way).
 pub fn fail(out: &mut impl Write, e: anyhow::Error, progress: &Progress) -> Result<()> {
     out.flush()?;
-    progress.suspend(|| report(&e));
+    progress.suspend(|| diag::error(&e));
     Ok(())
 }
 
@@ -520,10 +521,9 @@ fn jsonl_one(
     if let (Some(url), 1.., true) = (&args.url_field, no_url_count, result.is_ok()) {
         // Not an error (a record may have no URL), but a misspelt name must not go unseen.
         progress.suspend(|| {
-            let _ = writeln!(
-                io::stderr().lock(),
-                "clean: {name}: {no_url_count} of {records_in} record(s) have no field `{url}` (site rules by host not applied to them)"
-            );
+            diag::warn(format_args!(
+                "{name}: {no_url_count} of {records_in} record(s) have no field `{url}` (site rules by host not applied to them)"
+            ))
         });
     }
     end_of_records(
@@ -550,9 +550,7 @@ pub fn malformed(
     progress: &Progress,
 ) -> Result<()> {
     stdout.flush()?;
-    progress.suspend(|| {
-        let _ = writeln!(io::stderr().lock(), "clean: {at}: {msg}");
-    });
+    progress.suspend(|| diag::warn(format_args!("{at}: {msg}")));
     match on_error {
         OnError::Fail => {
             *stop = true;
@@ -580,11 +578,7 @@ pub fn end_of_records(
     progress: &mut Progress,
 ) -> Result<()> {
     if let Err(e) = result {
-        if e.chain().any(|c| {
-            c.downcast_ref::<io::Error>()
-                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-        }) || stop
-        {
+        if diag::is_broken_pipe(&e) || stop {
             return Err(e);
         }
         fail(stdout, e, progress)?;
@@ -593,10 +587,9 @@ pub fn end_of_records(
     }
     if skipped > 0 {
         progress.suspend(|| {
-            let _ = writeln!(
-                io::stderr().lock(),
-                "clean: {name}: skipped {skipped} malformed record(s) of {records_in}"
-            );
+            diag::warn(format_args!(
+                "{name}: skipped {skipped} malformed record(s) of {records_in}"
+            ))
         });
     }
     if let Some(f) = file_out {

@@ -17,7 +17,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
     open_input(path)
         .and_then(|mut r| r.read_to_end(&mut buf))
-        .with_context(|| super::run::display_name(path))?;
+        .with_context(|| super::diag::display_name(path))?;
     Ok(buf)
 }
 

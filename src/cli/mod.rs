@@ -7,6 +7,7 @@ pub mod args;
 mod compress;
 pub mod config;
 mod corpus;
+pub(crate) mod diag;
 mod eval;
 pub mod input;
 mod jsonl;

@@ -4,6 +4,9 @@
 //! or more than [`LARGE_INPUT`] bytes in all (known up front from file sizes, or else
 //! once that much has been read). Never for `--diff`/`--explain`, which do not come here,
 //! and never with `--no-progress`.
+//!
+//! A display, not a diagnostic: the bar draws on stderr itself, and diagnostics
+//! ([`super::diag`]) are written with it out of the way ([`Progress::suspend`]).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

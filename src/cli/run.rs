@@ -15,6 +15,7 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use super::args::{Args, Cmd, ColorChoice, FilterArgs, Format, RuleArgs};
 use super::compress::{Codec, OutFile};
 use super::config;
+use super::diag::{self, display_name, is_broken_pipe};
 use super::input::{disabled, load_rules, load_rules_with, open_input};
 use super::progress::Progress;
 use super::{corpus, parallel, warc};
@@ -75,7 +76,7 @@ where
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e);
+            diag::error(&e);
             ExitCode::from(2)
         }
     }
@@ -87,17 +88,6 @@ fn print(bytes: &[u8]) -> Result<ExitCode> {
     out.write_all(bytes)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn report(e: &anyhow::Error) {
-    let _ = writeln!(io::stderr().lock(), "clean: {e:#}");
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
 }
 
 /// Colour for a stream: `--color`, then NO_COLOR and whether it is a terminal.
@@ -330,7 +320,7 @@ fn review(
                 Ok(r) => warc::Records::new(r, warc::max_record_bytes(args)),
                 Err(e) => {
                     out.flush()?;
-                    report(&anyhow::anyhow!(e).context(name));
+                    diag::error(&anyhow::anyhow!(e).context(name));
                     failed += 1;
                     continue;
                 }
@@ -345,12 +335,12 @@ fn review(
                     }
                     warc::Item::Malformed { offset, msg, .. } => {
                         out.flush()?;
-                        report(&anyhow::anyhow!("{name}: record at byte {offset}: {msg}"));
+                        diag::error(&anyhow::anyhow!("{name}: record at byte {offset}: {msg}"));
                         failed += 1;
                     }
                     warc::Item::Io(offset, e) => {
                         out.flush()?;
-                        report(
+                        diag::error(
                             &anyhow::anyhow!(e).context(format!("{name}: record at byte {offset}")),
                         );
                         failed += 1;
@@ -365,7 +355,7 @@ fn review(
                 Ok(r) => r,
                 Err(e) => {
                     out.flush()?;
-                    report(&anyhow::anyhow!(e).context(name));
+                    diag::error(&anyhow::anyhow!(e).context(name));
                     failed += 1;
                     continue;
                 }
@@ -397,13 +387,13 @@ fn review(
                     corpus::Item::TooLong(n, _) => (n, corpus::too_long(limit)),
                     corpus::Item::ReadError(e) => {
                         out.flush()?;
-                        report(&anyhow::anyhow!(e).context(name.clone()));
+                        diag::error(&anyhow::anyhow!(e).context(name.clone()));
                         failed += 1;
                         break;
                     }
                 };
                 out.flush()?;
-                report(&anyhow::anyhow!("{name}:{n}: {why}"));
+                diag::error(&anyhow::anyhow!("{name}:{n}: {why}"));
                 if fail {
                     return Err(corpus::stopped(&format!("{name}:{n}")));
                 }
@@ -415,7 +405,7 @@ fn review(
             Ok(r) => r,
             Err(e) => {
                 out.flush()?;
-                report(&anyhow::anyhow!(e).context(name));
+                diag::error(&anyhow::anyhow!(e).context(name));
                 failed += 1;
                 continue;
             }
@@ -435,7 +425,7 @@ fn review(
             Err(e) if is_broken_pipe(&e) => return Err(e),
             Err(e) => {
                 out.flush()?;
-                report(&e.context(name));
+                diag::error(&e.context(name));
                 failed += 1;
             }
         }
@@ -448,15 +438,6 @@ fn review(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// How an input is named in messages and reports.
-pub fn display_name(path: &std::path::Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".into()
-    } else {
-        path.display().to_string()
-    }
 }
 
 /// `clean rules`: id, kind, source file:line and why of every loaded rule, rules turned

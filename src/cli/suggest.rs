@@ -14,6 +14,7 @@ use std::sync::{Arc, LazyLock};
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 
+use super::diag;
 use super::input::read_input;
 use super::jsonl::{read_record, Fields};
 use super::output::write_atomic;
@@ -207,7 +208,7 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
                     Ok(file) => file,
                     Err(e) => {
                         failed += 1;
-                        warn(&format!("{}: {e}", f.display()))?;
+                        diag::say(format_args!("{}: {e}", f.display()))?;
                         continue;
                     }
                 };
@@ -237,7 +238,7 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
                     Ok(b) => pages.push(b),
                     Err(e) => {
                         failed += 1;
-                        warn(&format!("{e:#}"))?;
+                        diag::say(format_args!("{e:#}"))?;
                     }
                 }
             }
@@ -283,13 +284,12 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
                 std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
                 let path = dir.join(format!("{}.toml", opts.name));
                 write_atomic(&path, s.toml.as_bytes())?;
-                writeln!(
-                    io::stderr().lock(),
-                    "clean: {}: {} rules from {} pages",
+                diag::say(format_args!(
+                    "{}: {} rules from {} pages",
                     path.display(),
                     s.rules,
                     counter.pages()
-                )?;
+                ))?;
             }
             None => {
                 let mut out = stdout.lock();
@@ -312,11 +312,6 @@ fn folder_name(files: &[PathBuf]) -> Option<String> {
     let dir = std::fs::canonicalize(first).ok()?;
     let name = dir.parent()?.file_name()?.to_string_lossy().into_owned();
     Some(name)
-}
-
-fn warn(msg: &str) -> Result<()> {
-    writeln!(io::stderr().lock(), "clean: {msg}")?;
-    Ok(())
 }
 
 fn command_line() -> String {
@@ -373,7 +368,7 @@ fn read_jsonl(
                     .push(text.as_bytes()),
                 Err((line, e)) => {
                     *failed += 1;
-                    warn(&format!("{name}:{line}: {e} (record skipped)"))?;
+                    diag::say(format_args!("{name}:{line}: {e} (record skipped)"))?;
                 }
             }
         }

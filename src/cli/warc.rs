@@ -20,10 +20,11 @@ use super::compress::{gzip_member, Codec, OutFile};
 use super::corpus::{
     destination, end_of_records, fail, malformed, BATCH_BYTES, IN_FLIGHT_BYTES, RECORD_PAGES,
 };
+use super::diag::display_name;
 use super::input::open_input_codec;
 use super::parallel::ordered_map_batched;
 use super::progress::Progress;
-use super::run::{display_name, Run};
+use super::run::Run;
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
 
