@@ -14,7 +14,6 @@ use super::jsonl::{clean_record, Fields};
 use super::parallel::ordered_map_batched;
 use super::pool::Pool;
 use super::progress::Progress;
-use super::run::Run;
 use super::stream::{lead_gap, Joiner, Piece, Pieces, Separator};
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
@@ -55,23 +54,47 @@ enum Done {
     End,
 }
 
-/// Every input of a plain or `--split` run, cleaned on `jobs` threads and written in
+/// A filter run over many inputs, as `run` sets it up: what every input is cleaned with,
+/// the bar that shows how far it is, and what it accumulates.
+pub struct Run<'a> {
+    /// The rules every page is cleaned with.
+    pub rules: &'a RuleSet,
+    /// The filter's flags.
+    pub args: &'a FilterArgs,
+    /// Threads to clean on (`-j`, resolved).
+    pub jobs: usize,
+    /// The progress bar (or nothing).
+    pub progress: Progress,
+    /// Inputs or records that failed.
+    pub failed: usize,
+    /// Counts, under --stats.
+    pub stats: Option<Stats>,
+}
+
+impl Run<'_> {
+    /// Report an input's error on stderr (after what stdout holds so far, with the bar out
+    /// of the way) and count it.
+    pub fn fail(&mut self, out: &mut impl Write, e: anyhow::Error) -> Result<()> {
+        out.flush()?;
+        self.progress.suspend(|| diag::error(&e));
+        self.failed += 1;
+        Ok(())
+    }
+}
+
+/// Every input of a plain or `--split` run, cleaned on `run.jobs` threads and written in
 /// order: to stdout, each input's destination file, or nowhere (`--stats`).
 ///
 /// Inputs are read incrementally and cut into pages (at `--split` separators) of at most
 /// `--max-page-bytes` (see [`super::stream`]); at most [`IN_FLIGHT_BYTES`] of pages are in
 /// flight, so memory does not grow with the input or page size.
-#[allow(clippy::too_many_arguments)]
 pub fn pages(
-    rules: &RuleSet,
-    args: &FilterArgs,
+    run: &mut Run,
     sep: Option<&Separator>,
     files: &[PathBuf],
-    jobs: usize,
     out: &mut impl Write,
-    run: &mut Run,
-    progress: &mut Progress,
 ) -> Result<()> {
+    let (rules, args, jobs) = (run.rules, run.args, run.jobs);
     let cap = args.max_page_bytes.max(1);
     let want_stats = run.stats.is_some();
     // Plain mode: every input is one page, so an empty input is an empty page.
@@ -141,61 +164,56 @@ pub fn pages(
         }
     };
 
-    // The input being written: its destination file (None: stdout, or nothing under
-    // --stats), whether it failed, and how to join the pieces of a cut page.
-    let mut file_out: Option<OutFile> = None;
-    let mut skip = false;
+    // The input being written, and how to join the pieces of a cut page.
+    let mut dest = Dest::default();
     let mut join = Joiner::<Vec<u8>>::default();
     let sink = |d: Done| -> Result<()> {
         match d {
             Done::Begin(i, codec) => {
-                skip = false;
+                dest = Dest::default();
                 join = Joiner::default();
-                if let Some(dest) = destination(args, &files[i]) {
-                    match OutFile::create(&dest, codec) {
-                        Ok(f) => file_out = Some(f),
+                if let Some(path) = destination(args, &files[i]) {
+                    match OutFile::create(&path, codec) {
+                        Ok(f) => dest.file = Some(f),
                         Err(e) => {
-                            fail(out, e, progress)?;
-                            run.failed += 1;
-                            skip = true;
+                            run.fail(out, e)?;
+                            dest.skip = true;
                         }
                     }
                 }
             }
             Done::Failed(i, e) => {
-                file_out = None; // dropped uncommitted: the target stays as it was
-                if !skip {
-                    fail(out, anyhow!(e).context(display_name(&files[i])), progress)?;
-                    run.failed += 1;
+                dest.file = None; // dropped uncommitted: the target stays as it was
+                if !dest.skip {
+                    run.fail(out, anyhow!(e).context(display_name(&files[i])))?;
                 }
-                skip = true;
-                progress.file_done();
+                dest.skip = true;
+                run.progress.file_done();
             }
             Done::End => {
-                if let Some(f) = file_out.take() {
+                if let Some(f) = dest.file.take() {
                     if let Err(e) = f.commit() {
-                        fail(out, e, progress)?;
-                        run.failed += 1;
+                        run.fail(out, e)?;
                     }
                 }
-                progress.file_done();
+                run.progress.file_done();
             }
             Done::Separator(s) => {
-                progress.add(s.len() as u64);
+                run.progress.add(s.len() as u64);
                 join.separator();
-                emit(args, &mut file_out, &mut skip, out, &s, run, progress)?;
+                dest.emit(run, out, &s)?;
             }
             Done::Long { bytes, add_newline } => {
-                progress.add(bytes.len() as u64);
+                run.progress.add(bytes.len() as u64);
                 if let Some(total) = &mut run.stats {
                     total.add_kept(&bytes, add_newline);
                 }
                 if let Some(g) = join.long() {
-                    emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
+                    dest.emit(run, out, &g)?;
                 }
-                emit(args, &mut file_out, &mut skip, out, &bytes, run, progress)?;
+                dest.emit(run, out, &bytes)?;
                 if add_newline {
-                    emit(args, &mut file_out, &mut skip, out, b"\n", run, progress)?;
+                    dest.emit(run, out, b"\n")?;
                 }
             }
             Done::Page {
@@ -206,15 +224,15 @@ pub fn pages(
                 gap_after,
                 read,
             } => {
-                progress.add(read as u64);
+                run.progress.add(read as u64);
                 if let (Some(total), Some(s)) = (&mut run.stats, stats) {
                     total.merge(&s);
                 }
                 if let Some(g) = join.page(cont, lead_gap, gap_after, cleaned.is_empty()) {
-                    emit(args, &mut file_out, &mut skip, out, &g, run, progress)?;
+                    dest.emit(run, out, &g)?;
                 }
                 if !cleaned.is_empty() {
-                    emit(args, &mut file_out, &mut skip, out, &cleaned, run, progress)?;
+                    dest.emit(run, out, &cleaned)?;
                 }
                 pool.give(cleaned);
             }
@@ -237,48 +255,40 @@ pub fn pages(
 /// in flight (peak RSS of JSONL at `-j 8`: 44 MB with 64 KiB, 59 MB with 256 KiB).
 pub const BATCH_BYTES: usize = 64 << 10;
 
-/// Report an input's error on stderr (after what stdout holds so far, with the bar out of
-/// the way).
-pub fn fail(out: &mut impl Write, e: anyhow::Error, progress: &Progress) -> Result<()> {
-    out.flush()?;
-    progress.suspend(|| diag::error(&e));
-    Ok(())
-}
-
 /// Bytes of pages read and not yet written, at most (a single page piece may be larger:
 /// it then runs alone). With 4 MiB pieces, two are cleaned while two more wait.
 pub const IN_FLIGHT_BYTES: usize = 16 << 20;
 
-/// Write cleaned bytes to the input's destination file, or stdout, or nowhere under
-/// --stats. A file that cannot be written is reported and the rest of its input skipped;
-/// an error on stdout (a broken pipe) stops the run.
-#[allow(clippy::too_many_arguments)]
-fn emit(
-    args: &FilterArgs,
-    file_out: &mut Option<OutFile>,
-    skip: &mut bool,
-    out: &mut impl Write,
-    bytes: &[u8],
-    run: &mut Run,
-    progress: &Progress,
-) -> Result<()> {
-    if *skip {
-        return Ok(());
-    }
-    match file_out {
-        Some(f) => {
-            if let Err(e) = f.write_all(bytes) {
-                let e = anyhow!(e).context(f.target().display().to_string());
-                *file_out = None;
-                *skip = true;
-                fail(out, e, progress)?;
-                run.failed += 1;
-            }
+/// Where a plain input's cleaned text is going: its destination file (`None`: stdout, or
+/// nothing under --stats), and whether the rest of it is skipped (it failed).
+#[derive(Default)]
+struct Dest {
+    file: Option<OutFile>,
+    skip: bool,
+}
+
+impl Dest {
+    /// Write cleaned bytes to the destination file, or stdout, or nowhere under --stats. A
+    /// file that cannot be written is reported and the rest of its input skipped; an error
+    /// on stdout (a broken pipe) stops the run.
+    fn emit(&mut self, run: &mut Run, out: &mut impl Write, bytes: &[u8]) -> Result<()> {
+        if self.skip {
+            return Ok(());
         }
-        None if args.stats => {}
-        None => out.write_all(bytes)?,
+        match &mut self.file {
+            Some(f) => {
+                if let Err(e) = f.write_all(bytes) {
+                    let e = anyhow!(e).context(f.target().display().to_string());
+                    self.file = None;
+                    self.skip = true;
+                    run.fail(out, e)?;
+                }
+            }
+            None if run.args.stats => {}
+            None => out.write_all(bytes)?,
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Where an input's cleaned text goes: `None` for stdout.
@@ -404,43 +414,20 @@ fn skip_line(reader: &mut impl BufRead) -> io::Result<()> {
 }
 
 /// One JSONL input (a path or `-`), to stdout or its destination file.
-pub fn jsonl_input(
-    rules: &RuleSet,
-    args: &FilterArgs,
-    path: &Path,
-    jobs: usize,
-    stdout: &mut impl Write,
-    run: &mut Run,
-    progress: &mut Progress,
-) -> Result<()> {
-    let r = jsonl_one(rules, args, path, jobs, stdout, run, progress);
-    progress.file_done();
+pub fn jsonl_input(run: &mut Run, path: &Path, stdout: &mut impl Write) -> Result<()> {
+    let r = jsonl_one(run, path, stdout);
+    run.progress.file_done();
     r
 }
 
-#[allow(clippy::too_many_arguments)]
-fn jsonl_one(
-    rules: &RuleSet,
-    args: &FilterArgs,
-    path: &Path,
-    jobs: usize,
-    stdout: &mut impl Write,
-    run: &mut Run,
-    progress: &mut Progress,
-) -> Result<()> {
+fn jsonl_one(run: &mut Run, path: &Path, stdout: &mut impl Write) -> Result<()> {
+    let (rules, args, jobs) = (run.rules, run.args, run.jobs);
     let name = display_name(path);
     let (codec, reader) = match open_input_codec(path) {
         Ok(r) => r,
-        Err(e) => {
-            fail(stdout, anyhow!(e).context(name), progress)?;
-            run.failed += 1;
-            return Ok(());
-        }
+        Err(e) => return run.fail(stdout, anyhow!(e).context(name)),
     };
-    let mut file_out = match destination(args, path) {
-        Some(dest) => Some(OutFile::create(&dest, codec)?),
-        None => None,
-    };
+    let mut to = RecordsOut::new(name, args, path, codec)?;
     let fields = Fields {
         text: &args.field,
         url: args.url_field.as_deref(),
@@ -451,9 +438,7 @@ fn jsonl_one(
     // Co-process use (a pipe in, `-j 1`): each record is answered as soon as it is cleaned,
     // before the next is read, so a caller may wait for the answer with its input open.
     let answer_each = jobs == 1 && super::input::is_pipe(path);
-    let (mut records_in, mut skipped, mut no_url_count) = (0u64, 0u64, 0u64);
-    // A malformed record under --on-error fail stops the whole run, not only this input.
-    let mut stop = false;
+    let mut no_url_count = 0u64;
     // Record and output buffers go round instead of being freed on another thread.
     let pool = &Pool::default();
     let work = |item: Item| match item {
@@ -478,35 +463,26 @@ fn jsonl_one(
         Item::TooLong(..) | Item::ReadError(_) => 1,
     };
     let sink = |r: Cleaned| -> Result<()> {
-        let (n, read, r) = r.with_context(|| name.clone())?;
-        progress.add(read as u64);
-        records_in += 1;
+        let (n, read, r) = r.with_context(|| to.name.clone())?;
+        run.progress.add(read as u64);
+        to.records += 1;
         match r {
             Ok((line, stats, no_url)) => {
                 no_url_count += u64::from(no_url);
                 if let (Some(total), Some(s)) = (&mut run.stats, stats) {
                     total.merge(&s);
                 }
-                match &mut file_out {
-                    Some(f) => f.write_all(&line).with_context(|| name.clone())?,
-                    None => {
-                        stdout.write_all(&line)?;
-                        if answer_each {
-                            stdout.flush()?;
-                        }
-                    }
+                to.write(stdout, &line)?;
+                if answer_each && to.file.is_none() {
+                    stdout.flush()?;
                 }
                 pool.give(line);
                 Ok(())
             }
-            Err(msg) => malformed(
-                &format!("{name}:{n}"),
-                &msg,
-                args.on_error,
-                (&mut skipped, &mut stop),
-                stdout,
-                progress,
-            ),
+            Err(msg) => {
+                let at = format!("{}:{n}", to.name);
+                to.malformed(run, stdout, &at, &msg)
+            }
         }
     };
     let result = ordered_map_batched(
@@ -520,80 +496,104 @@ fn jsonl_one(
     );
     if let (Some(url), 1.., true) = (&args.url_field, no_url_count, result.is_ok()) {
         // Not an error (a record may have no URL), but a misspelt name must not go unseen.
-        progress.suspend(|| {
+        let (name, records_in) = (&to.name, to.records);
+        run.progress.suspend(|| {
             diag::warn(format_args!(
                 "{name}: {no_url_count} of {records_in} record(s) have no field `{url}` (site rules by host not applied to them)"
             ))
         });
     }
-    end_of_records(
-        result,
-        stop,
-        &name,
-        (skipped, records_in),
-        file_out,
-        stdout,
-        run,
-        progress,
-    )
+    to.end(result, run, stdout)
 }
 
-/// A malformed record at `at` (`file:line`, `file: record at byte N`): reported; under
-/// `--on-error fail` the run stops here (`stop` is set), under `skip` it is counted and
-/// left out.
-pub fn malformed(
-    at: &str,
-    msg: &str,
-    on_error: OnError,
-    (skipped, stop): (&mut u64, &mut bool),
-    stdout: &mut impl Write,
-    progress: &Progress,
-) -> Result<()> {
-    stdout.flush()?;
-    progress.suspend(|| diag::warn(format_args!("{at}: {msg}")));
-    match on_error {
-        OnError::Fail => {
-            *stop = true;
-            Err(stopped(at))
-        }
-        OnError::Skip => {
-            *skipped += 1;
-            Ok(())
-        }
-    }
+/// One JSONL or WARC input as its records are written: its name, its destination file
+/// (`None`: stdout), and what its end reports.
+pub struct RecordsOut {
+    /// The input's name in messages.
+    pub name: String,
+    /// The destination file, or `None` for stdout.
+    pub file: Option<OutFile>,
+    /// Records read, malformed ones included.
+    pub records: u64,
+    /// Malformed records left out (--on-error skip).
+    pub skipped: u64,
+    /// A malformed record under --on-error fail stopped the whole run, not only this input.
+    pub stop: bool,
 }
 
-/// The end of a JSONL or WARC input: a failed input is reported and counted (a broken
-/// pipe, or `stop` for a malformed record under --on-error fail, stops everything), skipped records are counted on stderr, and the destination file,
-/// if any, is committed (or, on failure, dropped uncommitted: the target stays as it was).
-#[allow(clippy::too_many_arguments)]
-pub fn end_of_records(
-    result: Result<()>,
-    stop: bool,
-    name: &str,
-    (skipped, records_in): (u64, u64),
-    file_out: Option<OutFile>,
-    stdout: &mut impl Write,
-    run: &mut Run,
-    progress: &mut Progress,
-) -> Result<()> {
-    if let Err(e) = result {
-        if diag::is_broken_pipe(&e) || stop {
-            return Err(e);
+impl RecordsOut {
+    /// The way out of input `path` (named `name`) compressed with `codec`: its destination
+    /// file, created so, or stdout.
+    pub fn new(name: String, args: &FilterArgs, path: &Path, codec: Codec) -> Result<Self> {
+        let file = match destination(args, path) {
+            Some(dest) => Some(OutFile::create(&dest, codec)?),
+            None => None,
+        };
+        Ok(RecordsOut {
+            name,
+            file,
+            records: 0,
+            skipped: 0,
+            stop: false,
+        })
+    }
+
+    /// Write a record's output to the destination file, or stdout.
+    pub fn write(&mut self, stdout: &mut impl Write, bytes: &[u8]) -> Result<()> {
+        match &mut self.file {
+            Some(f) => f.write_all(bytes).with_context(|| self.name.clone())?,
+            None => stdout.write_all(bytes)?,
         }
-        fail(stdout, e, progress)?;
-        run.failed += 1;
-        return Ok(());
+        Ok(())
     }
-    if skipped > 0 {
-        progress.suspend(|| {
-            diag::warn(format_args!(
-                "{name}: skipped {skipped} malformed record(s) of {records_in}"
-            ))
-        });
+
+    /// A malformed record at `at` (`file:line`, `file: record at byte N`): reported; under
+    /// `--on-error fail` the run stops here (`stop` is set), under `skip` it is counted
+    /// and left out.
+    pub fn malformed(
+        &mut self,
+        run: &Run,
+        stdout: &mut impl Write,
+        at: &str,
+        msg: &str,
+    ) -> Result<()> {
+        stdout.flush()?;
+        run.progress
+            .suspend(|| diag::warn(format_args!("{at}: {msg}")));
+        match run.args.on_error {
+            OnError::Fail => {
+                self.stop = true;
+                Err(stopped(at))
+            }
+            OnError::Skip => {
+                self.skipped += 1;
+                Ok(())
+            }
+        }
     }
-    if let Some(f) = file_out {
-        f.commit()?;
+
+    /// The end of the input, which `result` ended: a failed input is reported and counted
+    /// (a broken pipe, or a malformed record under --on-error fail, stops everything),
+    /// skipped records are counted on stderr, and the destination file, if any, is
+    /// committed (or, on failure, dropped uncommitted: the target stays as it was).
+    pub fn end(self, result: Result<()>, run: &mut Run, stdout: &mut impl Write) -> Result<()> {
+        if let Err(e) = result {
+            if diag::is_broken_pipe(&e) || self.stop {
+                return Err(e);
+            }
+            return run.fail(stdout, e);
+        }
+        if self.skipped > 0 {
+            let (name, skipped, records_in) = (&self.name, self.skipped, self.records);
+            run.progress.suspend(|| {
+                diag::warn(format_args!(
+                    "{name}: skipped {skipped} malformed record(s) of {records_in}"
+                ))
+            });
+        }
+        if let Some(f) = self.file {
+            f.commit()?;
+        }
+        Ok(())
     }
-    Ok(())
 }

@@ -1,7 +1,9 @@
-//! One function per mode, and the exit-code policy.
+//! The top of the binary: the arguments parsed, the filter set up, each mode dispatched
+//! to its module, and the exit-code policy. No other module of `cli` depends on this one.
 //!
-//! Exit codes: 0 success; 2 an error (a bad rule file, an unreadable input). A broken
-//! pipe (`clean big.txt | head -1`) ends quietly with 0, as in ripgrep.
+//! Exit codes: 0 success; 1 `--diff` found changes; 2 an error (a bad rule file, an
+//! unreadable input). A broken pipe (`clean big.txt | head -1`) ends quietly with 0, as in
+//! ripgrep.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -12,18 +14,19 @@ use anyhow::Result;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-use super::args::{Args, Cmd, ColorChoice, FilterArgs, Format, RuleArgs};
+use super::args::{Args, Cmd, FilterArgs, Format, RuleArgs};
 use super::compress::{Codec, OutFile};
 use super::config;
-use super::diag::{self, display_name, is_broken_pipe};
-use super::input::{disabled, load_rules, load_rules_with, open_input};
+use super::corpus::{self, Run};
+use super::diag::{self, is_broken_pipe};
+use super::input::{disabled, load_rules, load_rules_with};
 use super::progress::Progress;
-use super::{corpus, parallel, warc};
+use super::{parallel, review, warc};
 use anyhow::Context;
-use clean::report::{diff, explain, stats::Stats, Styles};
-use clean::Page;
+use clean::report::stats::Stats;
 
-/// Run the binary; the only place that prints errors and picks the exit status.
+/// Run the binary: the error that ends a run is printed here (through [`diag`]), and the
+/// exit status picked.
 pub fn main() -> ExitCode {
     main_from(std::env::args_os())
 }
@@ -90,24 +93,6 @@ fn print(bytes: &[u8]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Colour for a stream: `--color`, then NO_COLOR and whether it is a terminal.
-pub fn styles(choice: ColorChoice, is_terminal: bool) -> Styles {
-    let on = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            is_terminal
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
-        }
-    };
-    if on {
-        Styles::COLOR
-    } else {
-        Styles::PLAIN
-    }
-}
-
 /// The filter: dispatch to the review modes (sequential, to stdout), JSONL, or plain
 /// pages (in parallel, to stdout, an output folder, or in place).
 fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
@@ -144,7 +129,7 @@ fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
         None => None,
     };
     if args.diff || args.explain {
-        return review(&rules, &args, sep.as_ref(), &files);
+        return review::run(&rules, &args, sep.as_ref(), &files);
     }
     let to_files = args.output_dir.is_some() || args.in_place;
     if to_files && files.iter().any(|p| p.as_os_str() == "-") {
@@ -173,10 +158,6 @@ fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
         .filter(|&j| j > 0)
         .unwrap_or_else(parallel::default_jobs)
         .min(parallel::MAX_JOBS);
-    let mut run = Run {
-        failed: 0,
-        stats: args.stats.then(|| Stats::new(&rules)),
-    };
     // --output FILE takes what stdout would; WARC records into a .gz file are gzipped
     // one by one (as WET files are), everything else as one stream.
     let gzip_records = args.warc
@@ -189,37 +170,26 @@ fn filter(mut args: FilterArgs, matches: &ArgMatches) -> Result<ExitCode> {
         Some(p) if gzip_records => Out::File(Box::new(OutFile::create(p, Codec::Plain)?)),
         Some(p) => Out::File(Box::new(OutFile::create(p, Codec::from_extension(p))?)),
     };
-    let mut progress = Progress::new(!args.no_progress, &files);
+    let mut run = Run {
+        rules: &rules,
+        args: &args,
+        jobs,
+        progress: Progress::new(!args.no_progress, &files),
+        failed: 0,
+        stats: args.stats.then(|| Stats::new(&rules)),
+    };
     if args.warc {
         for path in &files {
-            warc::warc_input(
-                &rules,
-                &args,
-                path,
-                jobs,
-                gzip_records,
-                &mut out,
-                &mut run,
-                &mut progress,
-            )?;
+            warc::warc_input(&mut run, path, gzip_records, &mut out)?;
         }
     } else if args.jsonl {
         for path in &files {
-            corpus::jsonl_input(&rules, &args, path, jobs, &mut out, &mut run, &mut progress)?;
+            corpus::jsonl_input(&mut run, path, &mut out)?;
         }
     } else {
-        corpus::pages(
-            &rules,
-            &args,
-            sep.as_ref(),
-            &files,
-            jobs,
-            &mut out,
-            &mut run,
-            &mut progress,
-        )?;
+        corpus::pages(&mut run, sep.as_ref(), &files, &mut out)?;
     }
-    progress.finish();
+    run.progress.finish();
     if let Some(stats) = &run.stats {
         // With a destination for the cleaned text, the counts go to stderr.
         if to_files || args.jsonl || args.warc || args.output.is_some() {
@@ -274,170 +244,6 @@ impl Write for Out<'_> {
             Out::File(f) => f.flush(),
         }
     }
-}
-
-/// What a run accumulates across inputs.
-pub struct Run {
-    /// Inputs or records that failed.
-    pub failed: usize,
-    /// Counts, under --stats.
-    pub stats: Option<Stats>,
-}
-
-/// `--diff` and `--explain`: each input in turn, to stdout.
-fn review(
-    rules: &clean::RuleSet,
-    args: &FilterArgs,
-    sep: Option<&super::stream::Separator>,
-    files: &[PathBuf],
-) -> Result<ExitCode> {
-    use std::io::IsTerminal;
-    let stdout = io::stdout();
-    let st = styles(args.color, stdout.is_terminal());
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut failed = 0usize;
-    let mut changed = false;
-    let one = |out: &mut io::BufWriter<_>, name: &str, bytes: &[u8], url: Option<&str>| {
-        let page = Page::new(bytes);
-        let outcome = rules.apply(&page, url);
-        if args.diff {
-            return Ok(diff::write_diff(out, name, &page, &outcome, rules, &st)?);
-        } else {
-            let sites = rules.sites_applied(&page, url);
-            let entries = explain::entries(name, &page, &outcome, rules, &sites);
-            match args.format {
-                Format::Text => explain::write_text(out, &entries, &st)?,
-                Format::Json => explain::write_json(out, &entries)?,
-            }
-        }
-        anyhow::Ok(false)
-    };
-    for path in files {
-        let name = display_name(path);
-        if args.warc {
-            // Each record with text is a page, named by its byte offset.
-            let records = match open_input(path) {
-                Ok(r) => warc::Records::new(r, warc::max_record_bytes(args)),
-                Err(e) => {
-                    out.flush()?;
-                    diag::error(&anyhow::anyhow!(e).context(name));
-                    failed += 1;
-                    continue;
-                }
-            };
-            for item in records {
-                match item {
-                    warc::Item::Record(r) => {
-                        if let Some((text, url)) = r.text() {
-                            let page_name = format!("{name}@{}", r.offset);
-                            changed |= one(&mut out, &page_name, text, url.as_deref())?;
-                        }
-                    }
-                    warc::Item::Malformed { offset, msg, .. } => {
-                        out.flush()?;
-                        diag::error(&anyhow::anyhow!("{name}: record at byte {offset}: {msg}"));
-                        failed += 1;
-                    }
-                    warc::Item::Io(offset, e) => {
-                        out.flush()?;
-                        diag::error(
-                            &anyhow::anyhow!(e).context(format!("{name}: record at byte {offset}")),
-                        );
-                        failed += 1;
-                    }
-                }
-            }
-            continue;
-        }
-        if args.jsonl {
-            // Each record is a page of its own, named FILE:LINE.
-            let reader = match super::input::open_input(path) {
-                Ok(r) => r,
-                Err(e) => {
-                    out.flush()?;
-                    diag::error(&anyhow::anyhow!(e).context(name));
-                    failed += 1;
-                    continue;
-                }
-            };
-            let fields = super::jsonl::Fields {
-                text: &args.field,
-                url: args.url_field.as_deref(),
-                removed: None,
-            };
-            let limit = args.max_page_bytes.saturating_mul(corpus::RECORD_PAGES);
-            let fail = args.on_error == super::args::OnError::Fail;
-            let pool = super::pool::Pool::default();
-            for item in corpus::records(reader, limit, fail, &pool) {
-                let (n, why) = match item {
-                    corpus::Item::Record(n, line) => {
-                        match super::jsonl::read_record(&fields, &line) {
-                            Ok(r) => {
-                                changed |= one(
-                                    &mut out,
-                                    &format!("{name}:{n}"),
-                                    r.text.as_bytes(),
-                                    r.url.as_deref(),
-                                )?;
-                                continue;
-                            }
-                            Err(why) => (n, why),
-                        }
-                    }
-                    corpus::Item::TooLong(n, _) => (n, corpus::too_long(limit)),
-                    corpus::Item::ReadError(e) => {
-                        out.flush()?;
-                        diag::error(&anyhow::anyhow!(e).context(name.clone()));
-                        failed += 1;
-                        break;
-                    }
-                };
-                out.flush()?;
-                diag::error(&anyhow::anyhow!("{name}:{n}: {why}"));
-                if fail {
-                    return Err(corpus::stopped(&format!("{name}:{n}")));
-                }
-            }
-            continue;
-        }
-        // A plain page, read in pieces as the filter reads it.
-        let reader = match open_input(path) {
-            Ok(r) => r,
-            Err(e) => {
-                out.flush()?;
-                diag::error(&anyhow::anyhow!(e).context(name));
-                failed += 1;
-                continue;
-            }
-        };
-        let st = &st;
-        match super::review::input(
-            rules,
-            args,
-            sep,
-            &name,
-            reader,
-            st,
-            &mut out,
-            super::review::spill_file,
-        ) {
-            Ok(c) => changed |= c,
-            Err(e) if is_broken_pipe(&e) => return Err(e),
-            Err(e) => {
-                out.flush()?;
-                diag::error(&e.context(name));
-                failed += 1;
-            }
-        }
-    }
-    out.flush()?;
-    Ok(if failed > 0 {
-        ExitCode::from(2)
-    } else if changed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 /// `clean rules`: id, kind, source file:line and why of every loaded rule, rules turned

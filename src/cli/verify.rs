@@ -12,7 +12,7 @@ use similar::TextDiff;
 use super::args::{parse_url, ColorChoice, Format, RuleArgs};
 use super::input::rule_set;
 use super::output::write_atomic;
-use super::run::styles;
+use super::review::styles;
 
 /// A file name's bytes (names are bytes: `p\xff.txt` and `p\xfe.txt` are two samples).
 fn name_bytes(p: &Path) -> &[u8] {

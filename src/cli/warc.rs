@@ -13,18 +13,14 @@ use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 
 use super::args::FilterArgs;
-use super::compress::{gzip_member, Codec, OutFile};
-use super::corpus::{
-    destination, end_of_records, fail, malformed, BATCH_BYTES, IN_FLIGHT_BYTES, RECORD_PAGES,
-};
+use super::compress::{gzip_member, Codec};
+use super::corpus::{destination, RecordsOut, Run, BATCH_BYTES, IN_FLIGHT_BYTES, RECORD_PAGES};
 use super::diag::display_name;
 use super::input::open_input_codec;
 use super::parallel::ordered_map_batched;
-use super::progress::Progress;
-use super::run::Run;
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
 
@@ -437,53 +433,35 @@ enum Done {
 /// One WARC input (a path or `-`), to stdout or its destination file. Records go out
 /// gzipped one by one when the input was gzip and goes to a file (`-o`, `--in-place`),
 /// or when `gzip_stdout` (an `--output` file named .gz).
-#[allow(clippy::too_many_arguments)]
 pub fn warc_input(
-    rules: &RuleSet,
-    args: &FilterArgs,
+    run: &mut Run,
     path: &Path,
-    jobs: usize,
     gzip_stdout: bool,
     stdout: &mut impl Write,
-    run: &mut Run,
-    progress: &mut Progress,
 ) -> Result<()> {
-    let r = warc_one(rules, args, path, jobs, gzip_stdout, stdout, run, progress);
-    progress.file_done();
+    let r = warc_one(run, path, gzip_stdout, stdout);
+    run.progress.file_done();
     r
 }
 
-#[allow(clippy::too_many_arguments)]
-fn warc_one(
-    rules: &RuleSet,
-    args: &FilterArgs,
-    path: &Path,
-    jobs: usize,
-    gzip_stdout: bool,
-    stdout: &mut impl Write,
-    run: &mut Run,
-    progress: &mut Progress,
-) -> Result<()> {
+fn warc_one(run: &mut Run, path: &Path, gzip_stdout: bool, stdout: &mut impl Write) -> Result<()> {
+    let (rules, args, jobs) = (run.rules, run.args, run.jobs);
     let name = display_name(path);
     let (codec, reader) = match open_input_codec(path) {
         Ok(r) => r,
-        Err(e) => {
-            fail(stdout, anyhow!(e).context(name), progress)?;
-            run.failed += 1;
-            return Ok(());
-        }
+        Err(e) => return run.fail(stdout, anyhow!(e).context(name)),
     };
-    let dest = destination(args, path);
-    let gzip_records = match dest {
+    let gzip_records = match destination(args, path) {
         Some(_) => codec == Codec::Gzip,
         None => gzip_stdout,
     };
-    let mut file_out = match dest {
-        // gzip is written record by record; zstd as one stream.
-        Some(dest) if codec == Codec::Gzip => Some(OutFile::create(&dest, Codec::Plain)?),
-        Some(dest) => Some(OutFile::create(&dest, codec)?),
-        None => None,
+    // gzip is written record by record; zstd as one stream.
+    let file_codec = if codec == Codec::Gzip {
+        Codec::Plain
+    } else {
+        codec
     };
+    let mut to = RecordsOut::new(name, args, path, file_codec)?;
     let want_stats = run.stats.is_some();
     let work = |item: Item| match item {
         Item::Record(rec) => {
@@ -504,40 +482,26 @@ fn warc_one(
         Item::Record(r) => r.raw.len(),
         _ => 0,
     };
-    let (mut records_in, mut skipped) = (0u64, 0u64);
-    // A malformed record under --on-error fail stops the whole run, as in JSONL.
-    let mut stop = false;
     let sink = |d: Done| -> Result<()> {
         match d {
             Done::Record(bytes, stats, read) => {
-                progress.add(read as u64);
-                records_in += 1;
+                run.progress.add(read as u64);
+                to.records += 1;
                 if let (Some(total), Some(s)) = (&mut run.stats, stats) {
                     total.merge(&s);
                 }
-                match &mut file_out {
-                    Some(f) => f.write_all(&bytes).with_context(|| name.clone())?,
-                    None => stdout.write_all(&bytes)?,
-                }
-                Ok(())
+                to.write(stdout, &bytes)
             }
             Done::Io(offset, e) => {
-                Err(anyhow!(e).context(format!("{name}: record at byte {offset}")))
+                Err(anyhow!(e).context(format!("{}: record at byte {offset}", to.name)))
             }
             Done::Malformed { offset, msg, lost } => {
-                records_in += 1;
-                let at = format!("{name}: record at byte {offset}");
+                to.records += 1;
+                let at = format!("{}: record at byte {offset}", to.name);
                 if lost {
                     return Err(anyhow!("{at}: {msg}; the rest of the input cannot be read"));
                 }
-                malformed(
-                    &at,
-                    &msg,
-                    args.on_error,
-                    (&mut skipped, &mut stop),
-                    stdout,
-                    progress,
-                )
+                to.malformed(run, stdout, &at, &msg)
             }
         }
     };
@@ -550,16 +514,7 @@ fn warc_one(
         work,
         sink,
     );
-    end_of_records(
-        result,
-        stop,
-        &name,
-        (skipped, records_in),
-        file_out,
-        stdout,
-        run,
-        progress,
-    )
+    to.end(result, run, stdout)
 }
 
 #[cfg(test)]
