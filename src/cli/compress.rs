@@ -1,16 +1,20 @@
-//! Compressed inputs and outputs: gzip (multi-member included) and zstd.
+//! Inputs opened and outputs created, compressed or not: gzip (multi-member included) and
+//! zstd.
 //!
-//! Inputs are recognised by their first bytes, never by their name, and decompressed while
-//! they are read, so every mode reads `.jsonl.gz`, `.txt.zst` or a WET file as if it were
-//! plain. Outputs are compressed on the way to the file ([`OutFile`]); the codec comes
-//! from the input (`-o DIR`, `--in-place`) or from the file name (`--output FILE`).
+//! An input is a path, or standard input for `-` ([`open_input`]). Inputs are recognised
+//! by their first bytes, never by their name, and decompressed while they are read, so
+//! every mode reads `.jsonl.gz`, `.txt.zst` or a WET file as if it were plain. Outputs are
+//! compressed on the way to the file ([`OutFile`]); the codec comes from the input (`-o
+//! DIR`, `--in-place`) or from the file name (`--output FILE`).
 
+use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use flate2::write::GzEncoder;
 
+use super::diag::display_name;
 use super::output::AtomicFile;
 
 /// How a stream is compressed.
@@ -84,6 +88,51 @@ pub fn decode(mut raw: Input) -> io::Result<(Codec, Input)> {
         )),
     };
     Ok((codec, stream))
+}
+
+/// Read a whole input: a path, or standard input for `-`, decompressed (see
+/// this module).
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    open_input(path)
+        .and_then(|mut r| r.read_to_end(&mut buf))
+        .with_context(|| display_name(path))?;
+    Ok(buf)
+}
+
+/// Open an input for streaming: a path, or standard input for `-`, decompressed.
+pub fn open_input(path: &Path) -> io::Result<Input> {
+    open_input_codec(path).map(|(_, r)| r)
+}
+
+/// [`open_input`], with how the input was compressed.
+pub fn open_input_codec(path: &Path) -> io::Result<(Codec, Input)> {
+    let raw: Input = if path == Path::new("-") {
+        Box::new(io::BufReader::with_capacity(1 << 16, io::stdin()))
+    } else {
+        Box::new(io::BufReader::with_capacity(1 << 16, fs::File::open(path)?))
+    };
+    decode(raw)
+}
+
+/// Whether an input (a path, or standard input for `-`) is a pipe, socket or terminal:
+/// something that may wait for its writer, unlike a file.
+pub fn is_pipe(path: &Path) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    let meta = if path == Path::new("-") {
+        io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(fs::File::from)
+            .and_then(|f| f.metadata())
+    } else {
+        fs::metadata(path)
+    };
+    meta.is_ok_and(|m| {
+        let t = m.file_type();
+        t.is_fifo() || t.is_socket() || t.is_char_device()
+    })
 }
 
 /// A writer that compresses with a codec.

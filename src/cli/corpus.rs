@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context, Result};
 
 use super::args::{FilterArgs, OnError};
-use super::compress::{Codec, OutFile};
+use super::compress::{is_pipe, open_input_codec, Codec, OutFile};
 use super::diag::{self, display_name};
-use super::input::open_input_codec;
 use super::jsonl::{clean_record, Fields};
 use super::parallel::ordered_map_batched;
 use super::pool::Pool;
@@ -437,7 +436,7 @@ fn jsonl_one(run: &mut Run, path: &Path, stdout: &mut impl Write) -> Result<()> 
     let limit = args.max_page_bytes.saturating_mul(RECORD_PAGES);
     // Co-process use (a pipe in, `-j 1`): each record is answered as soon as it is cleaned,
     // before the next is read, so a caller may wait for the answer with its input open.
-    let answer_each = jobs == 1 && super::input::is_pipe(path);
+    let answer_each = jobs == 1 && is_pipe(path);
     let mut no_url_count = 0u64;
     // Record and output buffers go round instead of being freed on another thread.
     let pool = &Pool::default();

@@ -1,60 +1,16 @@
-//! Reading inputs and rule files.
+//! The rules a run uses: the rule files and folders the flags and the configuration name,
+//! read, checked and compiled, less the rules turned off. (Page inputs are opened in
+//! [`super::compress`].)
 
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use super::args::RuleArgs;
-use super::compress::{decode, Codec, Input};
 use super::config::{self, Config};
 use clean::{RuleSet, Source};
-
-/// Read a whole input: a path, or standard input for `-`, decompressed (see
-/// [`super::compress`]).
-pub fn read_input(path: &Path) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    open_input(path)
-        .and_then(|mut r| r.read_to_end(&mut buf))
-        .with_context(|| super::diag::display_name(path))?;
-    Ok(buf)
-}
-
-/// Open an input for streaming: a path, or standard input for `-`, decompressed.
-pub fn open_input(path: &Path) -> io::Result<Input> {
-    open_input_codec(path).map(|(_, r)| r)
-}
-
-/// [`open_input`], with how the input was compressed.
-pub fn open_input_codec(path: &Path) -> io::Result<(Codec, Input)> {
-    let raw: Input = if path == Path::new("-") {
-        Box::new(io::BufReader::with_capacity(1 << 16, io::stdin()))
-    } else {
-        Box::new(io::BufReader::with_capacity(1 << 16, fs::File::open(path)?))
-    };
-    decode(raw)
-}
-
-/// Whether an input (a path, or standard input for `-`) is a pipe, socket or terminal:
-/// something that may wait for its writer, unlike a file.
-pub fn is_pipe(path: &Path) -> bool {
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::FileTypeExt;
-    let meta = if path == Path::new("-") {
-        io::stdin()
-            .as_fd()
-            .try_clone_to_owned()
-            .map(fs::File::from)
-            .and_then(|f| f.metadata())
-    } else {
-        fs::metadata(path)
-    };
-    meta.is_ok_and(|m| {
-        let t = m.file_type();
-        t.is_fifo() || t.is_socket() || t.is_char_device()
-    })
-}
 
 /// Whether the embedded rules are loaded: not under `--no-default-rules`, nor when the
 /// configuration says `default-rules = false`.

@@ -14,10 +14,9 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Result};
 
 use super::args::{ColorChoice, FilterArgs, Format, OnError};
-use super::compress::Input;
+use super::compress::{open_input, Input};
 use super::corpus::{self, RECORD_PAGES};
 use super::diag::{self, display_name, is_broken_pipe};
-use super::input::open_input;
 use super::jsonl::{read_record, Fields};
 use super::pool::Pool;
 use super::stream::{lead_gap, Joiner, Piece, Pieces, Separator};

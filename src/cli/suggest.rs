@@ -14,8 +14,8 @@ use std::sync::{Arc, LazyLock};
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 
+use super::compress::read_input;
 use super::diag;
-use super::input::read_input;
 use super::jsonl::{read_record, Fields};
 use super::output::write_atomic;
 use clean::engine::host_of;

@@ -16,10 +16,9 @@ use std::path::Path;
 use anyhow::{anyhow, Result};
 
 use super::args::FilterArgs;
-use super::compress::{gzip_member, Codec};
+use super::compress::{gzip_member, open_input_codec, Codec};
 use super::corpus::{destination, RecordsOut, Run, BATCH_BYTES, IN_FLIGHT_BYTES, RECORD_PAGES};
 use super::diag::display_name;
-use super::input::open_input_codec;
 use super::parallel::ordered_map_batched;
 use clean::report::stats::Stats;
 use clean::{Page, RuleSet};
