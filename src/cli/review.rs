@@ -245,12 +245,13 @@ enum Mode<'a, W: Write> {
     Explain {
         out: W,
         /// The piece whose last line is held: reported once that line's fate is known.
-        held: Option<Held>,
+        held: Option<HeldPiece>,
     },
 }
 
-/// A piece kept for `--explain` until its last line's fate is known.
-struct Held {
+/// A piece kept for `--explain` until its last line's fate is known (what `--diff` holds
+/// is that line alone: [`clean::report::diff::Held`]).
+struct HeldPiece {
     bytes: Vec<u8>,
     outcome: Outcome,
     sites: Vec<SiteApplied>,
@@ -362,7 +363,7 @@ impl<W: Write> Review<'_, W> {
                         Mode::Explain { held, .. } => {
                             let sites = rules.sites_applied(&page, url);
                             drop(page);
-                            *held = Some(Held {
+                            *held = Some(HeldPiece {
                                 bytes: p.bytes,
                                 outcome,
                                 sites,
