@@ -15,6 +15,7 @@
 
 pub mod engine;
 pub mod eval;
+pub mod parallel;
 pub mod report;
 pub mod rules;
 pub mod suggest;

@@ -18,8 +18,9 @@ use super::compress::read_input;
 use super::diag;
 use super::jsonl::{read_record, Fields};
 use super::output::write_atomic;
+use super::parallel::{default_jobs, map_slice};
 use clean::engine::host_of;
-use clean::suggest::{map_in_chunks, namespace, Counter, Crawl, Options};
+use clean::suggest::{namespace, Counter, Crawl, Options};
 
 /// Pages per batch.
 const BATCH: usize = 2048;
@@ -185,11 +186,7 @@ impl Thresholds {
 /// Run `clean suggest`.
 pub fn run(args: SuggestArgs) -> Result<ExitCode> {
     let thresholds = args.thresholds.options(Options::default())?;
-    let threads = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
+    let threads = args.jobs.unwrap_or_else(default_jobs);
     let mut counters: BTreeMap<String, Counter> = BTreeMap::new();
     // Unreadable files and bad records are reported and skipped; the status is then 2.
     let mut failed = 0usize;
@@ -384,7 +381,7 @@ fn read_jsonl(
 type Parsed = std::result::Result<(String, String), (usize, String)>;
 
 fn parse_batch(batch: &[(usize, Vec<u8>)], args: &SuggestArgs, threads: usize) -> Vec<Parsed> {
-    map_in_chunks(batch, threads, |(n, l)| {
+    map_slice(batch, threads, |(n, l)| {
         parse_record(l, args).map_err(|e| (*n, e))
     })
 }

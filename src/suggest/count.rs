@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::engine::page::{strip_bom, trim};
+use crate::parallel::map_slice;
 use crate::Page;
 
 /// Pages between two lossy-counting prunes: a shape seen on fewer than one page in this
@@ -245,7 +246,7 @@ impl Counter {
     /// Count a batch of pages, splitting the line hashing over `threads` threads; the
     /// result is the same as adding the pages one by one, in order.
     pub fn add_batch(&mut self, pages: &[&[u8]], threads: usize) {
-        let prepared = map_in_chunks(pages, threads, |p| {
+        let prepared = map_slice(pages, threads, |p| {
             let lines = trimmed_lines(p);
             let keys = page_keys(&lines);
             (lines, keys)
@@ -302,27 +303,6 @@ impl Counter {
     pub fn tracked_shapes(&self) -> usize {
         self.shapes.len()
     }
-}
-
-/// `f` of every item, in order, on up to `threads` scoped threads (one chunk each), all
-/// joined before it returns; a panic in `f` is raised again here.
-pub fn map_in_chunks<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let chunk = items.len().div_ceil(threads.max(1)).max(1);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ mod verify;
 
 use std::sync::Arc;
 
-pub use count::{map_in_chunks, Counter, Crawl, PRUNE_EVERY, SAMPLE_BYTES, SAMPLE_PAGES};
+pub use count::{Counter, Crawl, PRUNE_EVERY, SAMPLE_BYTES, SAMPLE_PAGES};
 pub use file::namespace;
 
 use classify::Study;
