@@ -387,12 +387,7 @@ fn region_scores(
             -p.removed_penalty
         } else if u.text.is_empty() {
             0.0
-        } else if
-        // A line that is one text printed twice (an image's title and alt text run
-        // together) is a widget, like the list shapes.
-        (t.len() >= 8 && t.len() % 2 == 0 && t[..t.len() / 2] == t[t.len() / 2..])
-            || p.list.as_ref().is_some_and(|re| re.is_match(sc, t))
-        {
+        } else if p.list.as_ref().is_some_and(|re| re.is_match(sc, t)) {
             -p.list_penalty
         } else {
             let v = visible(&u.text);
