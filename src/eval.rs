@@ -39,7 +39,9 @@ pub struct PageScore {
 }
 
 /// A token: Python's `\w+` on `str` (letters, digits and `_`; combining marks are not
-/// word characters, so Arabic vowel marks split words as they do there).
+/// word characters, so Arabic vowel marks split words as they do there). The one
+/// difference: letters and digits assigned after the Unicode version of the Python that
+/// runs `score.py` (14.0 for Python 3.11) are word characters here and not there.
 pub const TOKEN: &str = r"[\p{L}\p{N}_]+";
 
 static TOKEN_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(TOKEN).expect("valid regex"));
@@ -65,9 +67,20 @@ fn is_line_break(c: char) -> bool {
     )
 }
 
+/// Python's `str.split()` separators: Unicode white space, and U+001C..U+001F (the
+/// first three also end lines, so only U+001F is left to add).
+fn is_python_space(c: char) -> bool {
+    c.is_whitespace() || c == '\x1f'
+}
+
 fn norm_lines(text: &str) -> Vec<String> {
     text.split(is_line_break)
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|l| {
+            l.split(is_python_space)
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|l| !l.is_empty())
         .collect()
 }
@@ -173,6 +186,9 @@ mod tests {
         // pred lines: [a b, c, c]; gold: [a b, c, d]; shared 2.
         assert!((s.lines.p - 2.0 / 3.0).abs() < 1e-12);
         assert!((s.lines.r - 2.0 / 3.0).abs() < 1e-12);
+        // U+001F separates words in Python's str.split(), though it is not Unicode white
+        // space.
+        assert_eq!(score("a\x1fb\n", "a b\n").lines.f1, 1.0);
     }
 
     #[test]
