@@ -279,7 +279,31 @@ pub enum Cmd {
     Man,
     /// Score cleaned pages against gold (hand-cleaned) texts: token and line precision,
     /// recall and F1 per page, macro-averaged (the measure of the eval set's score.py).
-    Eval(super::eval::EvalArgs),
+    Eval(EvalArgs),
     /// Learn a site's rule file from its pages (lines that recur across pages are chrome).
     Suggest(super::suggest::SuggestArgs),
+}
+
+/// Arguments of `clean eval`.
+#[derive(Debug, ClapArgs)]
+pub struct EvalArgs {
+    /// Folder of gold texts: every file in it is one page, matched by file name.
+    #[arg(long, value_name = "DIR")]
+    pub gold: PathBuf,
+    /// Folder of cleaned outputs (same file names as the gold); with --raw, of uncleaned
+    /// pages that are cleaned with the loaded rules first.
+    #[arg(value_name = "PRED_DIR")]
+    pub dir: PathBuf,
+    /// PRED_DIR holds raw pages: clean each with the loaded rules, then score.
+    #[arg(long)]
+    pub raw: bool,
+    /// Also list every page, worst token F1 first.
+    #[arg(long)]
+    pub per_doc: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Rule sources (with --raw).
+    #[command(flatten)]
+    pub rules: RuleArgs,
 }

@@ -4,40 +4,16 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use clap::Args as ClapArgs;
 
-use super::args::{Format, RuleArgs};
+use super::args::{EvalArgs, Format};
+use super::diag;
 use super::input::rule_set;
 use super::parallel::{default_jobs, ordered_map};
 use clean::eval::{macro_mean, score, PageScore};
-
-/// Arguments of `clean eval`.
-#[derive(Debug, ClapArgs)]
-pub struct EvalArgs {
-    /// Folder of gold texts: every file in it is one page, matched by file name.
-    #[arg(long, value_name = "DIR")]
-    pub gold: PathBuf,
-    /// Folder of cleaned outputs (same file names as the gold); with --raw, of uncleaned
-    /// pages that are cleaned with the loaded rules first.
-    #[arg(value_name = "PRED_DIR")]
-    pub dir: PathBuf,
-    /// PRED_DIR holds raw pages: clean each with the loaded rules, then score.
-    #[arg(long)]
-    pub raw: bool,
-    /// Also list every page, worst token F1 first.
-    #[arg(long)]
-    pub per_doc: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Rule sources (with --raw).
-    #[command(flatten)]
-    pub rules: RuleArgs,
-}
 
 fn files(dir: &Path) -> Result<Vec<String>> {
     let mut names = Vec::new();
@@ -102,8 +78,8 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
     let empty = scores.iter().filter(|(_, _, e)| *e).count();
     let mut out = io::BufWriter::new(io::stdout().lock());
     if !missing.is_empty() {
-        eprintln!(
-            "clean eval: warning: {} gold pages have no prediction (scored as empty): {}",
+        diag::warn(format_args!(
+            "warning: {} gold pages have no prediction (scored as empty): {}",
             missing.len(),
             missing
                 .iter()
@@ -111,7 +87,7 @@ pub fn run(a: EvalArgs) -> Result<ExitCode> {
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        ));
     }
     match a.format {
         Format::Json => {
