@@ -6,7 +6,12 @@
 //! multiset intersection of its predicted and gold tokens; P = tp / |pred|,
 //! R = tp / |gold|, F1 = 2PR / (P + R); an empty prediction scores 0 unless the gold is
 //! empty too (then 1). The `lines` view does the same over whitespace-normalised
-//! non-blank lines. No I/O: texts in, numbers out.
+//! non-blank lines.
+//!
+//! An evaluation set is scored twice, cleaned and as it is (the identity); a page is
+//! *harmed* when cleaning leaves its token F1 more than [`HARM_MARGIN`] below the
+//! identity's, as the evaluation set's `score_sets.py` counts it. No I/O: texts in,
+//! numbers out.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -152,6 +157,96 @@ pub fn macro_mean(pages: &[PageScore]) -> (Prf, Prf) {
     (mean(&|s| s.tokens), mean(&|s| s.lines))
 }
 
+/// How far below the identity's token F1 a page's must fall to count as harmed.
+pub const HARM_MARGIN: f64 = 0.10;
+
+/// Whether cleaning harmed a page: its token F1 is more than [`HARM_MARGIN`] below the
+/// token F1 of the page left as it is.
+pub fn harmed(f1: f64, identity_f1: f64) -> bool {
+    f1 < identity_f1 - HARM_MARGIN
+}
+
+/// One evaluation set's result: macro token P/R/F1 of the cleaned pages, the identity's
+/// macro token F1 and the harmed pages.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SetScore {
+    /// The set's name.
+    pub set: String,
+    /// Pages scored (the gold texts).
+    pub pages: usize,
+    /// Macro token precision of the cleaned pages.
+    pub p: f64,
+    /// Macro token recall of the cleaned pages.
+    pub r: f64,
+    /// Macro token F1 of the cleaned pages.
+    pub f1: f64,
+    /// Macro token F1 of the pages left as they are.
+    pub identity_f1: f64,
+    /// Pages cleaning [`harmed`].
+    pub harmed: usize,
+}
+
+impl SetScore {
+    /// Score a set from each page's (cleaned, identity) scores, in page order.
+    pub fn new(set: impl Into<String>, pages: &[(PageScore, PageScore)]) -> Self {
+        let cleaned: Vec<PageScore> = pages.iter().map(|(c, _)| c.clone()).collect();
+        let identity: Vec<PageScore> = pages.iter().map(|(_, i)| i.clone()).collect();
+        let (tokens, _) = macro_mean(&cleaned);
+        let (identity_tokens, _) = macro_mean(&identity);
+        SetScore {
+            set: set.into(),
+            pages: pages.len(),
+            p: tokens.p,
+            r: tokens.r,
+            f1: tokens.f1,
+            identity_f1: identity_tokens.f1,
+            harmed: pages
+                .iter()
+                .filter(|(c, i)| harmed(c.tokens.f1, i.tokens.f1))
+                .count(),
+        }
+    }
+}
+
+/// What several sets come to together.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Summary {
+    /// Mean of the sets' F1 (each set counts once, whatever its size).
+    pub mean_f1: f64,
+    /// The lowest set F1.
+    pub min_f1: f64,
+    /// Sets whose F1 is below their identity F1, in the order given.
+    pub below_identity: Vec<String>,
+    /// Harmed pages over all sets.
+    pub harmed: usize,
+    /// Pages over all sets.
+    pub pages: usize,
+    /// `harmed / pages` (0 with no pages).
+    pub harm_rate: f64,
+}
+
+/// Sum up sets as `score_sets.py` does.
+pub fn summarize(sets: &[SetScore]) -> Summary {
+    let harmed: usize = sets.iter().map(|s| s.harmed).sum();
+    let pages: usize = sets.iter().map(|s| s.pages).sum();
+    Summary {
+        mean_f1: sets.iter().map(|s| s.f1).sum::<f64>() / sets.len().max(1) as f64,
+        min_f1: sets.iter().map(|s| s.f1).reduce(f64::min).unwrap_or(0.0),
+        below_identity: sets
+            .iter()
+            .filter(|s| s.f1 < s.identity_f1)
+            .map(|s| s.set.clone())
+            .collect(),
+        harmed,
+        pages,
+        harm_rate: if pages == 0 {
+            0.0
+        } else {
+            harmed as f64 / pages as f64
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +292,31 @@ mod tests {
         let b = score("x", "y");
         let (t, _) = macro_mean(&[a, b]);
         assert!((t.f1 - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_page_is_harmed_only_past_the_margin() {
+        assert!(harmed(0.5, 0.61));
+        assert!(!harmed(0.55, 0.6));
+        assert!(!harmed(0.9, 0.6));
+    }
+
+    #[test]
+    fn sets_sum_up_as_score_sets_py() {
+        // Page 1: cleaning perfect (1.0), identity 0.5 (pred "x y", gold "x": P 1/2, R 1,
+        // F1 2/3). Page 2: cleaning took the only word (0), identity perfect (1): harmed.
+        let one = (score("x", "x"), score("x y", "x"));
+        let two = (score("", "y"), score("y", "y"));
+        let a = SetScore::new("a", &[one.clone(), two]);
+        assert_eq!((a.pages, a.harmed), (2, 1));
+        assert!((a.f1 - 0.5).abs() < 1e-12);
+        assert!((a.identity_f1 - (2.0 / 3.0 + 1.0) / 2.0).abs() < 1e-12);
+        let b = SetScore::new("b", &[one]);
+        let s = summarize(&[a, b]);
+        assert!((s.mean_f1 - 0.75).abs() < 1e-12);
+        assert_eq!(s.min_f1, 0.5);
+        assert_eq!(s.below_identity, ["a"]);
+        assert_eq!((s.harmed, s.pages), (1, 3));
+        assert!((s.harm_rate - 1.0 / 3.0).abs() < 1e-12);
     }
 }

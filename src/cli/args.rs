@@ -277,33 +277,51 @@ pub enum Cmd {
     },
     /// Print the manual page (roff), e.g. `clean man > ~/.local/share/man/man1/clean.1`.
     Man,
-    /// Score cleaned pages against gold (hand-cleaned) texts: token and line precision,
-    /// recall and F1 per page, macro-averaged (the measure of the eval set's score.py).
+    /// Score the loaded rules on evaluation sets (one row per set: token P, R, F1, the
+    /// F1 of no cleaning, harmed pages), or a folder of cleaned pages against gold texts.
     Eval(EvalArgs),
     /// Learn a site's rule file from its pages (lines that recur across pages are chrome).
     Suggest(super::suggest::SuggestArgs),
 }
 
-/// Arguments of `clean eval`.
+/// Arguments of `clean eval`: evaluation sets (SET_DIR...), or with `--gold` one folder of
+/// predictions.
 #[derive(Debug, ClapArgs)]
+#[command(
+    override_usage = "clean eval [OPTIONS] <SET_DIR>...\n       clean eval [OPTIONS] --gold <DIR> [--raw] <PRED_DIR>",
+    after_help = EVAL_EXAMPLES
+)]
 pub struct EvalArgs {
-    /// Folder of gold texts: every file in it is one page, matched by file name.
+    /// Evaluation sets: folders that hold input/ (raw pages) and gold/ (their hand-cleaned
+    /// texts, same file names). Each page is cleaned as `clean < page` cleans it, and
+    /// scored with the unchanged page beside it. With --gold: the one folder of
+    /// predictions (PRED_DIR).
+    #[arg(value_name = "SET_DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Score one folder of predictions (PRED_DIR) against this folder of gold texts
+    /// instead: every file in it is one page, matched by file name.
     #[arg(long, value_name = "DIR")]
-    pub gold: PathBuf,
-    /// Folder of cleaned outputs (same file names as the gold); with --raw, of uncleaned
-    /// pages that are cleaned with the loaded rules first.
-    #[arg(value_name = "PRED_DIR")]
-    pub dir: PathBuf,
-    /// PRED_DIR holds raw pages: clean each with the loaded rules, then score.
-    #[arg(long)]
+    pub gold: Option<PathBuf>,
+    /// With --gold: PRED_DIR holds raw pages; clean each with the loaded rules, then score.
+    #[arg(long, requires = "gold")]
     pub raw: bool,
-    /// Also list every page, worst token F1 first.
+    /// Also list every page: for sets, set, page, F1, identity F1 and their difference,
+    /// the most harmed first; with --gold, P, R, F1 and counts, worst F1 first.
     #[arg(long)]
     pub per_doc: bool,
-    /// Output format.
+    /// Output format: text, or one JSON object.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Rule sources (with --raw).
+    /// Rule sources (evaluation sets, and --raw).
     #[command(flatten)]
     pub rules: RuleArgs,
 }
+
+/// Examples at the foot of `clean eval --help`.
+const EVAL_EXAMPLES: &str = "\
+Examples:
+  clean eval eval/dev eval/dev-shapes/*/           one row per set, and the harm rate
+  clean eval eval/dev --per-doc                    every page, the most harmed first
+  clean eval eval/dev --format json                one JSON object (sets, summary)
+  clean eval --gold gold/ --raw pages/             clean pages/, score against gold/
+  clean eval --gold gold/ cleaned/                 score a folder of cleaned pages";
