@@ -535,7 +535,11 @@ fn region(
     if p.heading {
         if let Some(h) = (0..from).rev().find(|&k| has_text(&units[k])) {
             let v = visible(&units[h].text);
-            if plain(sc, units[h].first) && plain(sc, &v.text) && chars(&v.text) < p.long_chars {
+            if plain(sc, units[h].first)
+                && plain(sc, &v.text)
+                && chars(&v.text) < p.long_chars
+                && !link_list(&v, true)
+            {
                 from = h;
             }
         }
