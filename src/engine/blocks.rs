@@ -265,12 +265,18 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
     }
     let mut out = Vec::with_capacity(t.len());
     let mut i = 0;
-    // The target of a link opened in an earlier block (`[` over a teaser's lines, then
-    // `](url "title")`): syntax, not text.
-    if t.starts_with(b"](") {
-        if let Some(end) = target_end(t, 1) {
-            v.links += 1;
-            i = end;
+    // The end of a link opened before this block (`[` over a teaser's lines, then
+    // `… text](url "title")`, or a line an earlier rule removed held the `[`): its text is
+    // link text, its target syntax.
+    if let Some(close) = memchr::memmem::find(t, b"](") {
+        if memchr::memchr(b'[', &t[..close]).is_none() {
+            if let Some(end) = target_end(t, close + 1) {
+                let text = trim_ascii(&t[..close]);
+                v.links += 1;
+                v.link_bytes += text.len();
+                out.extend_from_slice(text);
+                i = end;
+            }
         }
     }
     while i < t.len() {
@@ -575,6 +581,11 @@ mod tests {
         // The tail of a link opened in an earlier block is not text.
         let v = visible(b"](/news/ferry-times \"Ferry times change\")");
         assert_eq!((&*v.text, v.links), (&b""[..], 1));
+        let v = visible(b"change](/news/ferry-times) and more");
+        assert_eq!(
+            (&*v.text, v.links, v.link_bytes),
+            (&b"change and more"[..], 1, 6)
+        );
     }
 
     #[test]
