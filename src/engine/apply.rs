@@ -10,7 +10,9 @@ use std::ops::Range;
 use super::blocks::{blocks, visible, Visible};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
+use super::view::{read, units as view_units, Seen};
 use super::{BlockParams, Page, RegionParams, RepeatParams, RuleSet, Scratch, Step};
+use crate::rules::View;
 
 const NONE: u32 = u32::MAX;
 
@@ -93,6 +95,47 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
         }
     }
 
+    // Pass 1b: the triggers of rules that read the page through a view, matched against
+    // the view's units; a hit marks the unit's lines as pass 1 marks a line (the earlier
+    // rule wins). Nothing is built unless an active drop or block rule has a view.
+    // `seen[0]` and `seen[1]` are the units of the visible and the block view.
+    let mut seen: [Vec<Seen<'_>>; 2] = [Vec::new(), Vec::new()];
+    if !rs.viewed.is_empty() {
+        for (slot, view) in seen.iter_mut().zip([View::Visible, View::Block]) {
+            let wanted = |r: usize| {
+                active[r]
+                    && rs.rules[r].view == view
+                    && matches!(rs.rules[r].step, Step::Drop | Step::Block(_))
+            };
+            if !(0..rs.rules.len()).any(wanted) {
+                continue;
+            }
+            if drop_hit.is_empty() {
+                drop_hit = vec![NONE; n];
+                block_hit = vec![NONE; n];
+            }
+            *slot = view_units(page, &fate, limit, view);
+            for u in slot.iter().filter(|u| !u.text.is_empty()) {
+                rs.viewed.matches(sc, &u.text, &mut hits);
+                let first = |block: bool| {
+                    hits.iter().copied().find(|&r| {
+                        wanted(r as usize)
+                            && block == matches!(rs.rules[r as usize].step, Step::Block(_))
+                    })
+                };
+                if let Some(r) = first(false) {
+                    for h in &mut drop_hit[u.lines.clone()] {
+                        *h = (*h).min(r);
+                    }
+                }
+                if let Some(r) = first(true) {
+                    let h = &mut block_hit[u.lines.start];
+                    *h = (*h).min(r);
+                }
+            }
+        }
+    }
+
     // Pass 2: blocks.
     if !block_hit.is_empty() {
         let mut i = 0;
@@ -100,7 +143,22 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
             let r = block_hit[i];
             if r != NONE && fate[i] == Fate::Kept {
                 if let Step::Block(p) = &rs.rules[r as usize].step {
-                    let last = block_extent(sc, page, i, limit, p);
+                    let last = match rs.rules[r as usize].view {
+                        View::Line => block_extent(sc, i, limit, p, |j| {
+                            Some(page.trimmed(j)).filter(|t| !t.is_empty())
+                        }),
+                        view => {
+                            // A block of units: from the unit the start line begins.
+                            let units = &seen[usize::from(view == View::Block)];
+                            let k = units
+                                .binary_search_by_key(&i, |u| u.lines.start)
+                                .expect("a view's hit is at the start of one of its units");
+                            let last = block_extent(sc, k, units.len(), p, |j| {
+                                (!units[j].blank).then(|| &*units[j].text)
+                            });
+                            units[last].lines.end - 1
+                        }
+                    };
                     for f in &mut fate[i..=last] {
                         *f = Fate::Removed(Cause::Rule(r));
                     }
@@ -127,7 +185,21 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
         for (r, rule) in rs.rules.iter().enumerate() {
             if let Step::Repeat(p) = &rule.step {
                 if active[r] {
-                    changed |= repeat(sc, page, &mut fate, limit, p, Cause::Rule(r as u32));
+                    let c = Cause::Rule(r as u32);
+                    // In the block view, a block of several lines is looked for again as a
+                    // run of lines, and then lines are compared one by one, read as visible
+                    // (a wrapped page's width is inferred from its lines: a line that a
+                    // block holds may stand alone on the cleaned page, and its copies must
+                    // have been found already).
+                    if rule.view == View::Block {
+                        changed |= repeat_runs(sc, page, &mut fate, limit, p, c);
+                    }
+                    let view = match rule.view {
+                        View::Block => View::Visible,
+                        v => v,
+                    };
+                    let units = view_units(page, &fate, limit, view);
+                    changed |= repeat(sc, &mut fate, &units, p, c);
                 }
             }
         }
@@ -204,27 +276,28 @@ fn cut_from(page: &Page<'_>, fate: &mut [Fate], from: usize, c: Cause) {
     }
 }
 
-/// Index of the last line of the block that starts at `start`.
-fn block_extent(
+/// Index of the last unit of the block that starts at unit `start`, of units `..limit`
+/// (lines, or the units of a rule's view). `unit(j)` is what the rule sees of unit `j`,
+/// `None` when it is blank.
+fn block_extent<'t>(
     sc: &mut Scratch,
-    page: &Page<'_>,
     start: usize,
     limit: usize,
     p: &BlockParams,
+    unit: impl Fn(usize) -> Option<&'t [u8]>,
 ) -> usize {
     let mut last = start;
     let mut gap = 0;
     let mut j = start + 1;
     while j < limit && j - start < p.max_lines {
-        let t = page.trimmed(j);
-        if t.is_empty() {
+        let Some(t) = unit(j) else {
             // A block closed by `end` alone runs over blank lines too.
             if p.skip_blank || p.while_.is_none() {
                 j += 1;
                 continue;
             }
             break;
-        }
+        };
         if p.end.as_ref().is_some_and(|e| e.is_match(sc, t)) {
             return j;
         }
@@ -247,67 +320,60 @@ fn block_extent(
     last
 }
 
-/// Remove lines (trimmed, at least `min_chars` long) that come again within `within`
-/// non-blank kept lines, with all their copies and, if asked, what stands between. One
-/// pass; returns whether it removed anything. The caller runs all repeat rules again until
-/// none does: removing one repeat can bring the copies of another within reach, and
-/// cleaning must give the same result when run again on its own output.
+/// Remove units (lines, or the units of the rule's view; what the rule sees of them at
+/// least `min_chars` long) that come again within `within` non-blank kept units, with all
+/// their copies and, if asked, what stands between. One pass; returns whether it removed
+/// anything. The caller runs all repeat rules again until none does: removing one repeat
+/// can bring the copies of another within reach, and cleaning must give the same result
+/// when run again on its own output.
 fn repeat(
     sc: &mut Scratch,
-    page: &Page<'_>,
     fate: &mut [Fate],
-    limit: usize,
+    units: &[Seen<'_>],
     p: &RepeatParams,
     c: Cause,
 ) -> bool {
-    // At least one non-blank page line stands between the copies (whatever earlier steps
-    // did to it: a dropped photo credit still counts), and every line between them that is
-    // still kept matches `between`. Only kept lines are judged, so that the same copies
-    // qualify when the output is cleaned again.
+    let units: Vec<&Seen<'_>> = units.iter().filter(|u| !u.blank).collect();
+    // At least one non-blank unit stands between the copies (whatever earlier steps did to
+    // it: a dropped photo credit still counts), and every unit between them that is still
+    // kept matches `between`. Only kept units are judged, so that the same copies qualify
+    // when the output is cleaned again.
     let mut between_ok = |fate: &[Fate], from: usize, to: usize| match &p.between {
         None => true,
         Some(re) => {
-            let mut any = false;
-            for (i, f) in fate.iter().enumerate().take(to).skip(from + 1) {
-                let t = page.trimmed(i);
-                if !t.is_empty() {
-                    if *f == Fate::Kept && !re.is_match(sc, t) {
-                        return false;
-                    }
-                    any = true;
+            for u in &units[from + 1..to] {
+                if u.kept(fate) && !re.is_match(sc, &u.text) {
+                    return false;
                 }
             }
-            any
+            to > from + 1
         }
     };
-    let lines: Vec<usize> = (0..limit)
-        .filter(|&i| fate[i] == Fate::Kept && !page.is_blank(i))
-        .collect();
-    let mut changed = false;
-    for a in 0..lines.len() {
-        if fate[lines[a]] != Fate::Kept {
-            continue;
+    let kept: Vec<usize> = (0..units.len()).filter(|&k| units[k].kept(fate)).collect();
+    let remove = |fate: &mut [Fate], lines: Range<usize>| {
+        for f in &mut fate[lines] {
+            if *f == Fate::Kept {
+                *f = Fate::Removed(c);
+            }
         }
-        let text = page.trimmed(lines[a]);
-        if text.len() < p.min_chars {
+    };
+    let mut changed = false;
+    for a in 0..kept.len() {
+        let first = units[kept[a]];
+        if !first.kept(fate) || first.text.len() < p.min_chars {
             continue;
         }
         let mut last = a;
         let mut b = a + 1;
-        while b < lines.len() && b - last <= p.within {
-            if fate[lines[b]] == Fate::Kept
-                && page.trimmed(lines[b]) == text
-                && between_ok(fate, lines[last], lines[b])
-            {
+        while b < kept.len() && b - last <= p.within {
+            let copy = units[kept[b]];
+            if copy.kept(fate) && copy.text == first.text && between_ok(fate, kept[last], kept[b]) {
+                let prev = &units[kept[last]].lines;
                 if p.drop_between {
-                    for f in &mut fate[lines[last] + 1..lines[b]] {
-                        if *f == Fate::Kept {
-                            *f = Fate::Removed(c);
-                        }
-                    }
+                    remove(fate, prev.end..copy.lines.start);
                 }
-                fate[lines[last]] = Fate::Removed(c);
-                fate[lines[b]] = Fate::Removed(c);
+                remove(fate, prev.clone());
+                remove(fate, copy.lines.clone());
                 last = b;
                 changed = true;
             }
@@ -315,6 +381,97 @@ fn repeat(
         }
     }
     changed
+}
+
+/// The block view of [`repeat`]: each block of several lines (see [`blocks`]) found again,
+/// before or after it, as a run of the same lines (read as visible), with fewer than
+/// `within` kept non-blank lines between. Copies are runs of lines, not blocks: a wrapper
+/// that fills the last line of a caption joins the credit under it to the caption's block.
+fn repeat_runs(
+    sc: &mut Scratch,
+    page: &Page<'_>,
+    fate: &mut [Fate],
+    limit: usize,
+    p: &RepeatParams,
+    c: Cause,
+) -> bool {
+    let units = view_units(page, fate, limit, View::Visible);
+    let lines: Vec<&Seen<'_>> = units.iter().filter(|u| !u.blank && u.kept(fate)).collect();
+    let mut changed = false;
+    for b in blocks(page) {
+        if b.start >= limit {
+            break;
+        }
+        let k = b.len();
+        // Blocks hold no blank lines: a block whose lines are all kept is `k` kept lines.
+        let Ok(at) = lines.binary_search_by_key(&b.start, |u| u.lines.start) else {
+            continue;
+        };
+        if k < 2 || b.end > limit || !fate[b.clone()].iter().all(|f| *f == Fate::Kept) {
+            continue;
+        }
+        let chars: usize = lines[at..at + k].iter().map(|u| u.text.len() + 1).sum();
+        if chars <= p.min_chars {
+            continue;
+        }
+        let same = |fate: &[Fate], q: usize| {
+            (0..k).all(|j| lines[q + j].kept(fate) && lines[q + j].text == lines[at + j].text)
+        };
+        let after = (at + k..lines.len().saturating_sub(k - 1)).take(p.within);
+        let before = (0..=at.saturating_sub(k)).rev().take(p.within);
+        let found = after
+            .chain(before)
+            .filter(|&q| q + k <= at || q >= at + k)
+            .find(|&q| {
+                let (first, second) = if q < at { (q, at) } else { (at, q) };
+                same(fate, q)
+                    && between_runs(
+                        sc,
+                        page,
+                        fate,
+                        p,
+                        lines[first + k - 1].lines.end..lines[second].lines.start,
+                    )
+            });
+        if let Some(q) = found {
+            let (first, second) = if q < at { (q, at) } else { (at, q) };
+            let from = lines[first].lines.start;
+            let to = lines[second + k - 1].lines.end;
+            for (i, f) in fate.iter_mut().enumerate().take(to).skip(from) {
+                let copy = i < lines[first + k - 1].lines.end || i >= lines[second].lines.start;
+                if *f == Fate::Kept && (copy || p.drop_between) {
+                    *f = Fate::Removed(c);
+                }
+            }
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// Whether page lines `between` may stand between two copies: anything with no `between`
+/// patterns; else at least one non-blank line, and every kept one matching (read as
+/// visible).
+fn between_runs(
+    sc: &mut Scratch,
+    page: &Page<'_>,
+    fate: &[Fate],
+    p: &RepeatParams,
+    between: Range<usize>,
+) -> bool {
+    let Some(re) = &p.between else {
+        return true;
+    };
+    let mut any = false;
+    for i in between {
+        if !page.is_blank(i) {
+            if fate[i] == Fate::Kept && !re.is_match(sc, &read(page.trimmed(i))) {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
 }
 
 /// One block of the region's view: lines `lines` of the page, read as one unit.
@@ -840,6 +997,95 @@ mod tests {
             clean(&r, b"para.\nOther text.\npara.\n"),
             b"para.\nOther text.\npara.\n"
         );
+    }
+
+    /// A paragraph hard-wrapped at 78 columns, as `w3m -dump` prints one: enough lines near
+    /// the width for the page's wrap width to be inferred.
+    const WRAPPED: &str = "\
+The river rose another half metre overnight, and the town council said that it
+would keep the market square closed until the water had gone back down again.
+Shop owners near the square moved their stock to upper floors on Monday, while
+the fire service pumped water from the cellars of the houses on the low street.
+The mayor said the town would ask the region for help with the cost of repairs
+to the river wall, which was built a century ago and has not been raised since
+then, although the water has come over it four times in the last ten years and
+each time the shops on the square have had to close for more than two weeks.
+";
+
+    #[test]
+    fn the_visible_view_reads_lines_without_bullets_and_markdown() {
+        let page = "Head\n* Playlist\n\u{2022} Playlist\n- [Playlist](https://e.com/p)\nPlaylist of the week.\n";
+        let r = rule("kind = \"drop\"\nview = \"visible\"\nlines = [\"Playlist\"]");
+        assert_eq!(clean(&r, page.as_bytes()), b"Head\nPlaylist of the week.\n");
+        // Without the view, the line is read as written.
+        let r = rule("kind = \"drop\"\nlines = [\"Playlist\"]");
+        assert_eq!(clean(&r, page.as_bytes()), page.as_bytes());
+        // A block rule reads its continuation lines through the view too.
+        let r = rule("kind = \"block\"\nview = \"visible\"\nlines = [\"Playlist\"]\nwhile = ['Embed|Download']");
+        assert_eq!(
+            clean(
+                &r,
+                b"* Playlist\r\n* [Embed](u)\r\n  + **Download**\r\nEmbed codes explained.\r\n"
+            ),
+            b"Embed codes explained.\r\n"
+        );
+    }
+
+    #[test]
+    fn the_block_view_matches_a_wrapped_paragraph_and_takes_its_lines() {
+        let notice = "Copyright 2024 Riverton Daily News and its partners, all rights reserved; no\npart of this page may be copied.\n";
+        let page = format!("{WRAPPED}\n{notice}");
+        let drop = |view: &str| {
+            rule(&format!(
+                "kind = \"drop\"\nview = \"{view}\"\npatterns = ['Copyright \\d{{4}} .*\\.']"
+            ))
+        };
+        assert_eq!(clean(&drop("block"), page.as_bytes()), WRAPPED.as_bytes());
+        // Line by line, neither half is the whole notice.
+        assert_eq!(clean(&drop("line"), page.as_bytes()), page.as_bytes());
+        // On a page that is not wrapped, a block is a line.
+        let flat = "Copyright 2024 Riverton Daily News.\nCopyright law changed in 2024.\n";
+        assert_eq!(
+            clean(&drop("block"), flat.as_bytes()),
+            b"Copyright law changed in 2024.\n"
+        );
+    }
+
+    #[test]
+    fn a_block_rule_in_the_block_view_runs_over_wrapped_lines() {
+        let widget = "* Embed\n<iframe src=\"https://e.com/player/embed/4/5\" width=\"100%\" height=\"290\"\ntitle=\"Embedded audio player\">\n* Transcript\n";
+        let page = format!("{WRAPPED}\n{widget}Closing line.\n");
+        let r = |view: &str| {
+            rule(&format!(
+                "kind = \"block\"\nview = \"{view}\"\nlines = [\"Embed\"]\nwhile = ['<iframe\\b.*', 'Transcript']"
+            ))
+        };
+        assert_eq!(
+            clean(&r("block"), page.as_bytes()),
+            format!("{WRAPPED}\nClosing line.\n").as_bytes()
+        );
+        // Line by line the tail of the tag ends the block.
+        let got = clean(&r("visible"), page.as_bytes());
+        assert!(String::from_utf8(got).unwrap().contains("title="));
+    }
+
+    #[test]
+    fn a_repeat_in_the_block_view_finds_wrapped_copies() {
+        let caption = "Volunteers stack sandbags along the river wall in Riverton on Tuesday as the\nwater rises toward the old market square.\n";
+        let page = format!("{caption}Jane Doe AP\n{caption}\n{WRAPPED}");
+        let r = |view: &str| {
+            rule(&format!(
+                "kind = \"repeat\"\nview = \"{view}\"\ndrop-between = true\nmin-chars = 20\nbetween = ['[^.]{{1,40}}']"
+            ))
+        };
+        assert_eq!(clean(&r("block"), page.as_bytes()), WRAPPED.as_bytes());
+        // Line by line, the second line of the first copy stands between the first lines.
+        assert_eq!(clean(&r("line"), page.as_bytes()), page.as_bytes());
+        // A caption whose last line is full: the credit under it joins the caption's block,
+        // and the copy is still found, as a run of lines.
+        let caption = "Volunteers stack sandbags along the river wall in Riverton on Tuesday as the\nwater rises toward the old market square, where the shops were closed on Monday.\n";
+        let page = format!("{caption}Jane Doe AP\n{caption}\n{WRAPPED}");
+        assert_eq!(clean(&r("block"), page.as_bytes()), WRAPPED.as_bytes());
     }
 
     // Regressions found by tests/props.rs (issue 4).

@@ -206,6 +206,9 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
     here * 2 >= width && here + 1 + width_of(first_word) + 1 > width
 }
 
+/// Bullets a converter prints: •, ●, ○, ▪, ◦, ·, ►, ▸, □, ☆.
+pub(crate) const BULLETS: [&str; 10] = ["•", "●", "○", "▪", "◦", "·", "►", "▸", "□", "☆"];
+
 /// Whether a (trimmed) line starts an element of its own: a list item, a heading, a
 /// quote, a table row, a rule or an image.
 pub(crate) fn starts_element(t: &[u8]) -> bool {
@@ -228,12 +231,7 @@ pub(crate) fn starts_element(t: &[u8]) -> bool {
                 && matches!(t.get(digits), Some(b'.' | b')'))
                 && t.get(digits + 1) == Some(&b' ')
         }
-        _ => {
-            // Bullets a converter prints: •, ●, ○, ▪, ◦, ·, ►, ▸.
-            ["•", "●", "○", "▪", "◦", "·", "►", "▸", "□", "☆"]
-                .iter()
-                .any(|m| t.starts_with(m.as_bytes()))
-        }
+        _ => BULLETS.iter().any(|m| t.starts_with(m.as_bytes())),
     }
 }
 

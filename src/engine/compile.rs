@@ -16,7 +16,7 @@ use super::re::{self, Limits, ManyRe, Re, Registry, RevRe, Scratch, SetParts, Se
 use super::select::Detect;
 use super::{BlockParams, RegionParams, RepeatParams, RuleInfo, RuleSet, Site, Step};
 use crate::rules::{
-    check_unique_ids, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, RuleSpec,
+    check_unique_ids, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, RuleSpec, View,
 };
 
 /// Size limit for one compiled pattern (bytes of compiled program).
@@ -312,6 +312,23 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// The matcher, its set compiled on this thread (for the few triggers of rules with a
+    /// view).
+    fn build_here(self, reg: &mut Registry) -> Result<LineMatcher, LoadError> {
+        let backward: Vec<bool> = self.patterns.iter().map(|(_, p)| from_end(p)).collect();
+        let sources: Vec<String> = self
+            .patterns
+            .iter()
+            .zip(&backward)
+            .filter(|(_, &b)| !b)
+            .map(|((_, p), _)| source(p, Anchor::Line))
+            .collect();
+        let set = (!sources.is_empty()).then(|| re::build_set(&sources, COMBINED_SET));
+        self.build(reg, set, &backward)
+    }
+}
+
 /// Whether a whole-line pattern is better searched from the end of the line: it begins
 /// with an unbounded repetition (`[^.!?]*…`, `(\S+ )+…`) and does not end with one. Searched
 /// forwards, such a pattern keeps a line's search going for as long as the run could; the
@@ -386,6 +403,7 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
     let patterns: Vec<&str> = files
         .iter()
         .flat_map(|f| &f.rules)
+        .filter(|r| r.view == View::Line)
         .filter_map(|r| trigger(&r.kind))
         .flat_map(|t| &t.patterns)
         .map(|p| p.text.as_str())
@@ -483,6 +501,9 @@ fn compile_with(
     }
 
     let mut triggers = Builder::default();
+    // The triggers of rules that read the page through a view: matched against the view's
+    // text, never against the lines the main set scans.
+    let mut viewed = Builder::default();
     let mut spans = SpanMatcher::default();
     let mut span_alts = Vec::new();
     let mut rules = Vec::with_capacity(specs.len());
@@ -494,6 +515,10 @@ fn compile_with(
             _ => &[][..],
         };
         if let Some(t) = trigger(&r.kind) {
+            let triggers = match r.view {
+                View::Line => &mut triggers,
+                View::Visible | View::Block => &mut viewed,
+            };
             for l in &t.lines {
                 triggers
                     .literals
@@ -582,6 +607,7 @@ fn compile_with(
             id: r.id,
             why: r.why,
             kind: r.kind.name(),
+            view: r.view,
             file: r.pos.file.to_string(),
             line: r.pos.line,
             site: r.site,
@@ -601,10 +627,12 @@ fn compile_with(
         );
     }
     let triggers = triggers.build(&mut reg, set(), backward)?;
+    let viewed = viewed.build_here(&mut reg)?;
     Ok(RuleSet {
         id: super::next_rule_set_id(),
         regexes: reg,
         triggers,
+        viewed,
         spans,
         sites,
         rules,

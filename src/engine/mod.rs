@@ -13,6 +13,7 @@ pub mod page;
 mod prefilter;
 mod re;
 mod select;
+mod view;
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -26,7 +27,7 @@ pub use outcome::{Backoff, BackoffLevel, Cause, Edit, Outcome, Removal};
 pub use page::Page;
 pub use select::{host_of, Reason, SiteApplied};
 
-use crate::rules::{self, ExampleSpec, LoadError, Source};
+use crate::rules::{self, ExampleSpec, LoadError, Source, View};
 
 /// Load, validate and compile rule files. Ids must be unique across all of them.
 ///
@@ -49,6 +50,9 @@ pub struct RuleSet {
     pub(crate) id: u64,
     pub(crate) regexes: Registry,
     pub(crate) triggers: compile::LineMatcher,
+    /// The whole-line triggers of rules with a `view` other than `line`, matched against
+    /// the view's text (see [`View`]).
+    pub(crate) viewed: compile::LineMatcher,
     pub(crate) spans: compile::SpanMatcher,
     pub(crate) sites: Vec<Site>,
     pub(crate) rules: Vec<RuleInfo>,
@@ -79,6 +83,8 @@ pub struct RuleInfo {
     pub why: String,
     /// Kind name (`drop`, `strip`, `cut`, `block`, `repeat`).
     pub kind: &'static str,
+    /// What its line patterns see of the page.
+    pub view: View,
     /// Rule file it came from.
     pub file: String,
     /// Line of its `id` in that file.

@@ -12,7 +12,7 @@ use toml::Spanned;
 use super::raw::{RawFile, RawRule, RawSite};
 use super::{
     ExampleSpec, FileSpec, KindSpec, LineSpec, LoadError, PatternSpec, Pos, RegionSpec, RuleSpec,
-    SiteSpec, Source,
+    SiteSpec, Source, View,
 };
 
 /// Parse and validate one rule file.
@@ -241,6 +241,32 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
         }
     }
 
+    let view = match &r.view {
+        None => View::Line,
+        Some(v) => match View::from_name(v.get_ref()) {
+            None => {
+                return err(
+                    v.span(),
+                    format!(
+                        "unknown view `{}`, expected one of line, visible, block",
+                        v.get_ref()
+                    ),
+                )
+            }
+            Some(View::Line) => View::Line,
+            Some(_) if !matches!(kind_name, "drop" | "block" | "repeat") => {
+                return err(
+                    v.span(),
+                    format!(
+                        "`view = \"{}\"` does not apply to kind `{kind_name}` (only `drop`, `block` and `repeat` rules take a view)",
+                        v.get_ref()
+                    ),
+                )
+            }
+            Some(view) => view,
+        },
+    };
+
     let trigger = LineSpec {
         lines: literals(r.lines),
         patterns: patterns(r.patterns.map(Spanned::into_inner), at),
@@ -380,6 +406,7 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
         id,
         why,
         kind,
+        view,
         pos,
         site: None,
         examples,
@@ -573,6 +600,34 @@ mod tests {
             e.starts_with("t.toml:6:10: field `within` does not apply to kind `drop`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_view_is_declared_for_the_kinds_that_take_one() {
+        let rule = |kind: &str, view: &str| {
+            format!("[[rule]]\nid = \"x/y\"\nwhy = \"w\"\nkind = \"{kind}\"\n{kind_fields}view = \"{view}\"\n",
+                kind_fields = match kind {
+                    "strip" => "spans = ['a']\n",
+                    "block" => "lines = [\"a\"]\nwhile = ['b']\n",
+                    "repeat" => "",
+                    _ => "lines = [\"a\"]\n",
+                })
+        };
+        for (kind, view, want) in [
+            ("drop", "visible", View::Visible),
+            ("block", "block", View::Block),
+            ("repeat", "block", View::Block),
+            ("cut", "line", View::Line),
+        ] {
+            assert_eq!(parse(&rule(kind, view)).unwrap().rules[0].view, want);
+        }
+        assert_eq!(
+            err(&rule("cut", "block")),
+            "t.toml:6:8: `view = \"block\"` does not apply to kind `cut` (only `drop`, `block` and `repeat` rules take a view) (rule x/y)"
+        );
+        assert!(err(&rule("strip", "visible")).contains("does not apply to kind `strip`"));
+        assert!(err(&rule("drop", "words"))
+            .contains("unknown view `words`, expected one of line, visible, block"));
     }
 
     #[test]

@@ -273,6 +273,40 @@ impl KindSpec {
     }
 }
 
+/// What a rule's line patterns see of the page (`view = "..."`). Only `drop`, `block` and
+/// `repeat` rules take a view other than [`View::Line`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum View {
+    /// Each line, trimmed, exactly as written (the default).
+    #[default]
+    Line,
+    /// Each line as a reader sees it: without a list bullet (`•`, `*`, `-`, `·` …), heading
+    /// or quote mark, Markdown link and emphasis syntax (`* [Playlist](…)` reads `Playlist`).
+    Visible,
+    /// Each block (a paragraph hard-wrapped over several lines is one block; elsewhere a
+    /// line is a block), its lines joined with one space and read as [`View::Visible`]. A
+    /// match takes all the block's lines.
+    Block,
+}
+
+impl View {
+    /// The view's name as written in rule files.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Line => "line",
+            View::Visible => "visible",
+            View::Block => "block",
+        }
+    }
+
+    /// The view named `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<View> {
+        [View::Line, View::Visible, View::Block]
+            .into_iter()
+            .find(|v| v.name() == name)
+    }
+}
+
 /// A worked example: input and the output the rule alone must give.
 #[derive(Debug, Clone)]
 pub struct ExampleSpec {
@@ -293,6 +327,8 @@ pub struct RuleSpec {
     pub why: String,
     /// What it does.
     pub kind: KindSpec,
+    /// What its line patterns see of the page.
+    pub view: View,
     /// Where its `id` is written.
     pub pos: Pos,
     /// Index into [`FileSpec::site`]'s owner list, `None` for generic rules.

@@ -48,6 +48,9 @@ pub struct RawRule {
     pub why: Option<Spanned<String>>,
     /// `drop`, `strip`, `cut`, `block`, `repeat`, `region` or `guard`.
     pub kind: Option<Spanned<String>>,
+    /// `line` (default), `visible` or `block`: what the rule's line patterns see (`drop`,
+    /// `block` and `repeat` only).
+    pub view: Option<Spanned<String>>,
     /// Whole lines, compared with the page's lines after trimming white space.
     pub lines: Option<Spanned<Vec<Spanned<String>>>>,
     /// Regexes that must match a whole (trimmed) line.
