@@ -470,12 +470,7 @@ fn compile_with(
                     let re = reg
                         .build(&[&src], false, COMBINED)
                         .map_err(combined_error)?;
-                    let hir = regex_syntax::ParserBuilder::new()
-                        .utf8(false)
-                        .build()
-                        .parse(&src)
-                        .map_err(|e| combined_error(regex::Error::Syntax(e.to_string())))?;
-                    Some(Detect::new(re, &hir))
+                    Some(Detect::new(re))
                 };
                 sites.push(Site {
                     name: s.name,

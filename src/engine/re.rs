@@ -14,11 +14,8 @@ use regex_automata::meta::{self, BuildError};
 use regex_automata::nfa::thompson;
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::util::iter::Searcher;
-use regex_automata::util::{start, syntax};
+use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
-use regex_syntax::hir::{
-    Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Literal, Look, Repetition,
-};
 
 use super::prefilter::Prefilter;
 
@@ -38,67 +35,53 @@ pub(crate) struct RevRe {
     slot: usize,
 }
 
-/// Whole-line patterns (each anchored at the line start) as one forward automaton, asked
-/// whether any matches a line and which do: a lazy DFA, and the PikeVM for the rare search
-/// the DFA gives up on (a Unicode `\b` next to non-ASCII text, a thrashing cache), as a
-/// `meta` regex would. A `meta` regex also compiles the reverse automaton, which only says
-/// where a match starts: a set never asks that, and it was half the set's build time at
-/// start-up.
-///
-/// Whether any pattern matches is asked first of a second lazy DFA, for text of ASCII bytes
-/// only (see [`ascii_only`]). Without the UTF-8 automata of the Unicode classes (`\p{Lu}`,
-/// `\w`), its states are a fraction of the size and fewer, so it stays in cache where the
-/// full DFA's states would not. Lines it cannot decide go to the full automata.
+/// Whole-line patterns (each anchored at the line start) as one forward automaton (see
+/// [`Fwd`]), asked whether any matches a line and which do.
 #[derive(Debug, Clone)]
 pub(crate) struct SetRe {
     parts: SetParts,
     slot: usize,
 }
 
-/// A [`SetRe`] built and not yet given its cache slot.
+/// A [`SetRe`] built and not yet given its cache slot: its automata, built by
+/// [`build_set`] (those of the Unicode classes are most of a rule set's compile time) and
+/// shared by every clone.
 #[derive(Debug, Clone)]
 pub(crate) struct SetParts {
-    ascii: Option<lazy::DFA>,
-    full: Arc<Full>,
+    full: Arc<Fwd>,
 }
 
-/// The automata of a set for any text: those of the Unicode classes are most of a rule
-/// set's compile time, and are built with the rest, by [`build_set`].
+/// The forward half of a `meta` regex, for the trigger set and the prompt pattern, only
+/// asked whether (or which) patterns match: a lazy DFA, and the PikeVM for the rare search the DFA gives up on (a Unicode
+/// `\b` next to non-ASCII text, a thrashing cache), as `meta` answers. A `meta` regex also
+/// compiles the reverse automaton, which only says where a match starts; nothing here asks
+/// that, and building it is start-up time (docs/performance.md, "What keeps it fast").
 #[derive(Debug)]
-struct Full {
+struct Fwd {
     /// `None` when the cache has no room for a few states: the PikeVM alone then.
     dfa: Option<lazy::DFA>,
     vm: PikeVM,
 }
 
+/// A [`Fwd`]'s caches: its lazy DFA's (if it has one) and its PikeVM's.
+type FwdCaches = (Option<lazy::Cache>, pikevm::Cache);
+
 /// A [`SetRe`]'s caches.
 #[derive(Debug)]
 struct SetCaches {
-    ascii: Option<lazy::Cache>,
-    /// Those of the full automata, made when a line first needs them.
-    full: Option<FullCaches>,
+    full: FwdCaches,
     which: PatternSet,
 }
 
-/// A regex asked of many lines at once, whether it matches somewhere in each (the region's
-/// `chrome` prompts, over every line of a generic page). A lazy DFA search waits on the load
-/// of each transition before it can take the next; stepping [`LANES`] lines together keeps
-/// that many independent loads in flight. One automaton serves a line asked alone too, and
-/// the PikeVM answers where the DFA gives up, as `meta` does.
+/// A regex asked whether it matches somewhere in a line, of many lines (the region's
+/// `chrome` prompts, over every line of a generic page): a literal prefilter rules out most
+/// ASCII lines (see [`Prefilter`]); the others go to the automaton (a [`Fwd`]).
 #[derive(Debug, Clone)]
 pub(crate) struct ManyRe {
-    /// Rules out most ASCII lines before the automaton reads them (see [`Prefilter`]).
     pre: Option<Prefilter>,
-    dfa: Option<Box<lazy::DFA>>,
-    vm: PikeVM,
+    fwd: Arc<Fwd>,
     slot: usize,
 }
-
-/// How many bytes of a line [`SetRe::is_match`] looks at to choose its automaton.
-const ASCII_PEEK: usize = 32;
-
-/// How many lines a [`ManyRe`] steps together.
-const LANES: usize = 2;
 
 /// Search caches for every regex of one rule set. Not shared between threads.
 #[derive(Debug)]
@@ -108,7 +91,7 @@ pub(crate) struct Scratch {
     caches: Vec<meta::Cache>,
     rev_caches: Vec<lazy::Cache>,
     set_caches: Vec<SetCaches>,
-    many_caches: Vec<(Option<lazy::Cache>, pikevm::Cache)>,
+    many_caches: Vec<FwdCaches>,
     /// Which patterns of a set matched (used by set regexes only).
     sets: Vec<PatternSet>,
     /// A buffer for the callers of [`Re::which`].
@@ -123,7 +106,7 @@ pub(crate) struct Registry {
     all: Vec<meta::Regex>,
     rev: Vec<lazy::DFA>,
     sets: Vec<SetParts>,
-    many: Vec<(Option<lazy::DFA>, PikeVM)>,
+    many: Vec<Arc<Fwd>>,
 }
 
 /// How to build a regex.
@@ -165,7 +148,7 @@ impl Registry {
         }
     }
 
-    /// Compile `pattern` to be asked of many lines at once (see [`ManyRe`]).
+    /// Compile `pattern` to be asked of many lines (see [`ManyRe`]).
     pub(crate) fn build_many(
         &mut self,
         pattern: &str,
@@ -189,12 +172,11 @@ impl Registry {
             .build_from_nfa(nfa.clone())
             .ok();
         let vm = PikeVM::new_from_nfa(nfa).map_err(|e| regex::Error::Syntax(e.to_string()))?;
-        let pre = Prefilter::new(&hir);
-        self.many.push((dfa.clone(), vm.clone()));
+        let fwd = Arc::new(Fwd { dfa, vm });
+        self.many.push(fwd.clone());
         Ok(ManyRe {
-            pre,
-            dfa: dfa.map(Box::new),
-            vm,
+            pre: Prefilter::new(&hir),
+            fwd,
             slot: self.many.len() - 1,
         })
     }
@@ -233,17 +215,12 @@ impl Registry {
             owner,
             caches: self.all.iter().map(meta::Regex::create_cache).collect(),
             rev_caches: self.rev.iter().map(lazy::Cache::new).collect(),
-            many_caches: self
-                .many
-                .iter()
-                .map(|(dfa, vm)| (dfa.as_ref().map(lazy::Cache::new), vm.create_cache()))
-                .collect(),
+            many_caches: self.many.iter().map(|f| f.create_caches()).collect(),
             set_caches: self
                 .sets
                 .iter()
                 .map(|p| SetCaches {
-                    ascii: p.ascii.as_ref().map(lazy::Cache::new),
-                    full: None,
+                    full: p.full.create_caches(),
                     which: PatternSet::new(p.full.vm.pattern_len()),
                 })
                 .collect(),
@@ -317,29 +294,15 @@ fn nfa_config(limits: Limits) -> thompson::Config {
 }
 
 /// Compile `patterns`, each anchored at the start (`^…`), into the parts of a [`SetRe`],
-/// with the syntax of [`build`] and the lazy DFAs configured as `meta` configures its own:
-/// the automaton for ASCII text (see [`ascii_only`]) and the full automata, every one
-/// built here, so that searching never compiles.
+/// with the syntax of [`build`] and the lazy DFA configured as `meta` configures its own,
+/// every automaton built here, so that searching never compiles.
 pub(crate) fn build_set<S: AsRef<str>>(
     patterns: &[S],
     limits: Limits,
 ) -> Result<SetParts, regex::Error> {
-    let hirs = syntax::parse_many_with(patterns, &syntax::Config::new().utf8(false))
-        .map_err(|e| regex::Error::Syntax(e.to_string()))?;
-    let ascii: Vec<Hir> = hirs.iter().map(ascii_only).collect();
-    let compiler = || {
-        let mut c = thompson::Compiler::new();
-        c.configure(nfa_config(limits));
-        c
-    };
-    let nfa = compiler().build_many_from_hir(&ascii).map_err(nfa_error)?;
-    // Only a cache capacity too small for a few states fails to build a DFA: the full
-    // automata alone then.
-    let ascii = lazy::Builder::new()
-        .configure((0x80..=0xFF).fold(set_dfa_config(limits.cache), |c, b| c.quit(b, true)))
-        .build_from_nfa(nfa)
-        .ok();
-    let nfa = compiler().build_many_from_hir(&hirs).map_err(nfa_error)?;
+    let nfa = compile_nfa(patterns, nfa_config(limits))?;
+    // Only a cache capacity too small for a few states fails to build a DFA: the PikeVM
+    // alone then.
     let dfa = lazy::Builder::new()
         .configure(set_dfa_config(limits.cache).unicode_word_boundary(true))
         .build_from_nfa(nfa.clone())
@@ -349,8 +312,7 @@ pub(crate) fn build_set<S: AsRef<str>>(
         .build_from_nfa(nfa)
         .map_err(nfa_error)?;
     Ok(SetParts {
-        ascii,
-        full: Arc::new(Full { dfa, vm }),
+        full: Arc::new(Fwd { dfa, vm }),
     })
 }
 
@@ -363,75 +325,23 @@ fn set_dfa_config(cache: usize) -> lazy::Config {
         .minimum_bytes_per_state(Some(10))
 }
 
-/// A thread's caches for a [`Full`]: its lazy DFA's (if it has one) and its PikeVM's.
-type FullCaches = (Option<lazy::Cache>, pikevm::Cache);
-
-impl Full {
-    /// The full automata, and `caches` for them (made now if this thread has none yet).
-    fn with_caches<'a>(
-        &'a self,
-        caches: &'a mut Option<FullCaches>,
-    ) -> (&'a Full, &'a mut FullCaches) {
-        let caches = caches.get_or_insert_with(|| {
-            (
-                self.dfa.as_ref().map(lazy::Cache::new),
-                self.vm.create_cache(),
-            )
-        });
-        (self, caches)
+impl Fwd {
+    fn create_caches(&self) -> FwdCaches {
+        (
+            self.dfa.as_ref().map(lazy::Cache::new),
+            self.vm.create_cache(),
+        )
     }
-}
 
-/// `h` for text of ASCII bytes only, searched with every non-ASCII byte as a quit byte:
-/// where its automaton decides (no quit), it decides as `h`'s does. Each non-ASCII byte
-/// `h` can match becomes "any non-ASCII byte", and a Unicode word boundary an ASCII one
-/// (between two ASCII bytes they are the same). Nothing is dropped, so after ASCII text
-/// the automaton is dead exactly when `h`'s is: a pattern that needs a non-ASCII byte later
-/// keeps it alive until that byte, where it quits. The automaton is smaller than `h`'s
-/// because no UTF-8 sequences are spelled out.
-fn ascii_only(h: &Hir) -> Hir {
-    let non_ascii = || ClassBytesRange::new(0x80, 0xFF);
-    match h.kind() {
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(Literal(b)) => Hir::concat(
-            b.iter()
-                .map(|&b| match b.is_ascii() {
-                    true => Hir::literal([b]),
-                    false => Hir::class(Class::Bytes(ClassBytes::new([non_ascii()]))),
-                })
-                .collect(),
-        ),
-        HirKind::Class(Class::Unicode(c)) => {
-            let mut ranges: Vec<ClassBytesRange> = c
-                .iter()
-                .filter(|r| r.start().is_ascii())
-                .map(|r| ClassBytesRange::new(r.start() as u8, r.end().min('\x7F') as u8))
-                .collect();
-            if c.iter().any(|r| !r.end().is_ascii()) {
-                ranges.push(non_ascii());
+    /// Whether it matches `input` (asked for the earliest match).
+    #[inline]
+    fn is_match(&self, (dfa_cache, vm_cache): &mut FwdCaches, input: Input<'_>) -> bool {
+        if let (Some(dfa), Some(cache)) = (&self.dfa, dfa_cache) {
+            if let Ok(m) = dfa.try_search_fwd(cache, &input) {
+                return m.is_some();
             }
-            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
         }
-        HirKind::Class(Class::Bytes(_)) => h.clone(),
-        HirKind::Look(l) => Hir::look(match l {
-            Look::WordUnicode => Look::WordAscii,
-            Look::WordUnicodeNegate => Look::WordAsciiNegate,
-            Look::WordStartUnicode => Look::WordStartAscii,
-            Look::WordEndUnicode => Look::WordEndAscii,
-            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
-            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
-            l => *l,
-        }),
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(ascii_only(&r.sub)),
-            ..r.clone()
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(ascii_only(&c.sub)),
-            ..c.clone()
-        }),
-        HirKind::Concat(v) => Hir::concat(v.iter().map(ascii_only).collect()),
-        HirKind::Alternation(v) => Hir::alternation(v.iter().map(ascii_only).collect()),
+        self.vm.is_match(vm_cache, input)
     }
 }
 
@@ -452,19 +362,6 @@ impl Re {
     pub(crate) fn is_match(&self, sc: &mut Scratch, hay: &[u8]) -> bool {
         self.re
             .is_match_with(&mut sc.caches[self.slot], &Input::new(hay))
-    }
-
-    /// Whether it matches in `hay` starting at `at` (with the bytes before `at` seen by
-    /// look-around, as in a search of all of `hay`).
-    #[inline]
-    pub(crate) fn is_match_at(&self, sc: &mut Scratch, hay: &[u8], at: usize) -> bool {
-        let input = Input::new(hay)
-            .range(at..)
-            .anchored(Anchored::Yes)
-            .earliest(true);
-        self.re
-            .search_half_with(&mut sc.caches[self.slot], &input)
-            .is_some()
     }
 
     /// The leftmost-first match in `hay`.
@@ -541,50 +438,26 @@ impl SetRe {
     pub(crate) fn is_match(&self, sc: &mut Scratch, line: &[u8]) -> bool {
         let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
         let c = &mut sc.set_caches[self.slot];
-        // Most lines are decided within their first few bytes: where those are not ASCII,
-        // the ASCII automaton would only quit (a quit is an error value, allocated).
-        if line[..line.len().min(ASCII_PEEK)].is_ascii() {
-            if let (Some(dfa), Some(cache)) = (&self.parts.ascii, &mut c.ascii) {
-                if let Ok(m) = dfa.try_search_fwd(cache, &input) {
-                    return m.is_some();
-                }
-            }
-        }
-        let (full, (dfa_cache, vm_cache)) = self.parts.full.with_caches(&mut c.full);
-        if let (Some(dfa), Some(cache)) = (&full.dfa, dfa_cache) {
-            if let Ok(m) = dfa.try_search_fwd(cache, &input) {
-                return m.is_some();
-            }
-        }
-        full.vm.is_match(vm_cache, input)
+        self.parts.full.is_match(&mut c.full, input)
     }
 
     /// Push the index of every pattern that matches `line` into `out`, in pattern order.
     pub(crate) fn which(&self, sc: &mut Scratch, line: &[u8], out: &mut Vec<usize>) {
         let input = Input::new(line).anchored(Anchored::Yes);
         let c = &mut sc.set_caches[self.slot];
+        let (full, (dfa_cache, vm_cache)) = (&self.parts.full, &mut c.full);
         let which = &mut c.which;
-        let mut by_dfa = |dfa: &lazy::DFA, cache: &mut lazy::Cache| {
-            which.clear();
-            dfa.try_which_overlapping_matches(cache, &input, which)
-                .is_ok()
-        };
+        which.clear();
         // This search reads to the end of the line (or of the last pattern alive).
-        let decided = line.is_ascii()
-            && match (&self.parts.ascii, &mut c.ascii) {
-                (Some(dfa), Some(cache)) => by_dfa(dfa, cache),
-                _ => false,
-            };
+        let decided = match (&full.dfa, dfa_cache) {
+            (Some(dfa), Some(cache)) => dfa
+                .try_which_overlapping_matches(cache, &input, which)
+                .is_ok(),
+            _ => false,
+        };
         if !decided {
-            let (full, (dfa_cache, vm_cache)) = self.parts.full.with_caches(&mut c.full);
-            let decided = match (&full.dfa, dfa_cache) {
-                (Some(dfa), Some(cache)) => by_dfa(dfa, cache),
-                _ => false,
-            };
-            if !decided {
-                which.clear();
-                full.vm.which_overlapping_matches(vm_cache, &input, which);
-            }
+            which.clear();
+            full.vm.which_overlapping_matches(vm_cache, &input, which);
         }
         out.extend(which.iter().map(|p| p.as_usize()));
     }
@@ -611,155 +484,26 @@ impl ManyRe {
     /// Whether it matches somewhere in `hay`, asking the automaton.
     fn search(&self, sc: &mut Scratch, hay: &[u8]) -> bool {
         let input = Input::new(hay).earliest(true);
-        let (dfa_cache, vm_cache) = &mut sc.many_caches[self.slot];
-        if let (Some(dfa), Some(cache)) = (&self.dfa, dfa_cache) {
-            if let Ok(m) = dfa.try_search_fwd(cache, &input) {
-                return m.is_some();
-            }
-        }
-        self.vm.is_match(vm_cache, input)
+        self.fwd.is_match(&mut sc.many_caches[self.slot], input)
     }
 
-    /// Set `out[k]` to whether it matches somewhere in `lines[k]`, for every `k`.
+    /// Set `out[k]` to whether it matches somewhere in `lines[k]`, for every `k`: the
+    /// prefilter asked of all the lines in one go (see [`Prefilter::maybe_each`]), the
+    /// automaton of the lines it does not rule out.
     pub(crate) fn is_match_each(&self, sc: &mut Scratch, lines: &[&[u8]], out: &mut Vec<bool>) {
-        let Some(pre) = &self.pre else {
-            return self.search_each(sc, lines, out);
-        };
-        // The lines the prefilter rules out stay `false`; the others ask the automaton.
-        pre.maybe_each(&mut sc.folded, lines, out);
-        let at: Vec<usize> = (0..lines.len()).filter(|&k| out[k]).collect();
-        let rest: Vec<&[u8]> = at.iter().map(|&k| lines[k]).collect();
-        let mut found = Vec::new();
-        self.search_each(sc, &rest, &mut found);
-        for (k, m) in at.into_iter().zip(found) {
-            out[k] = m;
-        }
-    }
-
-    /// [`ManyRe::is_match_each`], asking the automaton of every line.
-    fn search_each(&self, sc: &mut Scratch, lines: &[&[u8]], out: &mut Vec<bool>) {
-        if let (Some(dfa), (Some(cache), _)) = (&self.dfa, &mut sc.many_caches[self.slot]) {
-            if lanes(dfa, cache, lines, out).is_ok() {
-                return;
+        match &self.pre {
+            Some(pre) => pre.maybe_each(&mut sc.folded, lines, out),
+            None => {
+                out.clear();
+                out.resize(lines.len(), true);
             }
         }
-        out.clear();
-        out.extend(lines.iter().map(|l| self.search(sc, l)));
-    }
-}
-
-/// Whether `dfa` (unanchored) matches somewhere in each of `lines`, into `out`: [`LANES`]
-/// lines stepped together, a new line taking a lane as soon as its line is decided (a match
-/// state, a dead state, or the end of the line). `Err` when the DFA gives up: a quit byte
-/// (a Unicode `\b` next to non-ASCII text), or a cache it clears too often for the bytes
-/// it reads. Only the lines decided count as read, so lanes that start their lines again
-/// after each clear cannot go on for ever.
-fn lanes(
-    dfa: &lazy::DFA,
-    cache: &mut lazy::Cache,
-    lines: &[&[u8]],
-    out: &mut Vec<bool>,
-) -> Result<(), ()> {
-    const IDLE: usize = usize::MAX;
-    out.clear();
-    out.resize(lines.len(), false);
-    let config = start::Config::new().anchored(Anchored::No);
-    let mut start = dfa.start_state(cache, &config).map_err(drop)?;
-    if start.is_tagged() {
-        // A start state that is already decided (or special): not worth stepping.
-        return Err(());
-    }
-    let mut clears = cache.clear_count();
-    // Per lane: the line it reads (IDLE for none), the next position, the state.
-    let mut line = [IDLE; LANES];
-    let mut at = [0usize; LANES];
-    let mut sid = [start; LANES];
-    let mut next = 0;
-    for l in &mut line {
-        if next < lines.len() {
-            *l = next;
-            next += 1;
-        }
-    }
-    while line.iter().any(|&l| l != IDLE) {
-        // Fast: step every busy lane while all its transitions are known and plain. A lane
-        // whose next transition is tagged (unknown, match, dead, quit) or whose line has
-        // ended stays where it is, to be settled below.
-        'fast: loop {
-            for k in 0..LANES {
-                if line[k] == IDLE {
-                    continue;
-                }
-                let hay = lines[line[k]];
-                let Some(&b) = hay.get(at[k]) else {
-                    break 'fast;
-                };
-                let s = dfa.next_state_untagged(cache, sid[k], b);
-                if s.is_tagged() {
-                    break 'fast;
-                }
-                sid[k] = s;
-                at[k] += 1;
-            }
-        }
-        // Slow: settle each lane through `next_state` until it is decided or plain again.
-        for k in 0..LANES {
-            if line[k] == IDLE {
-                continue;
-            }
-            let hay = lines[line[k]];
-            let (mut s, mut p) = (sid[k], at[k]);
-            let decided = loop {
-                if s.is_match() {
-                    break Some(true);
-                }
-                if s.is_dead() {
-                    break Some(false);
-                }
-                if s.is_quit() {
-                    return Err(());
-                }
-                let Some(&b) = hay.get(p) else {
-                    let eoi = dfa.next_eoi_state(cache, s).map_err(drop)?;
-                    if eoi.is_quit() {
-                        return Err(());
-                    }
-                    break Some(eoi.is_match());
-                };
-                s = dfa.next_state(cache, s, b).map_err(drop)?;
-                p += 1;
-                if cache.clear_count() != clears {
-                    break None;
-                }
-                if !s.is_tagged() {
-                    break None;
-                }
-            };
-            if cache.clear_count() != clears {
-                // Every state ID from before the clear is void: start the busy lines again.
-                clears = cache.clear_count();
-                start = dfa.start_state(cache, &config).map_err(drop)?;
-                if start.is_tagged() {
-                    return Err(());
-                }
-                at = [0; LANES];
-                sid = [start; LANES];
-                break;
-            }
-            (sid[k], at[k]) = (s, p);
-            if let Some(m) = decided {
-                out[line[k]] = m;
-                cache.search_start(0);
-                cache.search_finish(p);
-                (line[k], at[k], sid[k]) = (IDLE, 0, start);
-                if next < lines.len() {
-                    line[k] = next;
-                    next += 1;
-                }
+        for (k, line) in lines.iter().enumerate() {
+            if out[k] {
+                out[k] = self.search(sc, line);
             }
         }
     }
-    Ok(())
 }
 
 impl RevRe {
@@ -819,11 +563,10 @@ mod tests {
         }
     }
 
-    /// Trigger-set patterns of every kind the ASCII automaton rewrites: Unicode classes
-    /// (`\p{Lu}`, `\w`, `\s`), a Unicode `\b`, case-insensitive letters with non-ASCII
-    /// case partners (`k` and the Kelvin sign, `s` and the long s), non-ASCII literals and
-    /// class members after ASCII text (which must keep the automaton alive up to them), a
-    /// byte class, and the end of the line.
+    /// Trigger-set patterns of many kinds: Unicode classes (`\p{Lu}`, `\w`, `\s`), a
+    /// Unicode `\b`, case-insensitive letters with non-ASCII case partners (`k` and the
+    /// Kelvin sign, `s` and the long s), non-ASCII literals and class members after ASCII
+    /// text, a byte class, and the end of the line.
     const SET_PATTERNS: [&str; 10] = [
         r"^(?:(\p{Lu}[\p{L}.'’-]*\s){1,3}(is|was) an? \w+)$",
         r"^(?:(?i)kiss · \d+)$",
@@ -878,9 +621,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The ASCII automaton in front of a set never changes an answer: which patterns
-        /// match, and whether any does, are those of `regex::bytes::RegexSet`. Sets of a
-        /// few patterns too, where no other pattern keeps the automaton going.
+        /// Which patterns of a set match, and whether any does, are those of
+        /// `regex::bytes::RegexSet`, for sets of any few of the patterns.
         #[test]
         fn sets_answer_as_regex_sets_do_on_any_line(
             line in set_line(),
@@ -902,11 +644,11 @@ mod tests {
         }
     }
 
-    /// The full automata are built by `build_set`, with the ASCII automaton, and shared by
-    /// every clone of the set; an error building them is returned there (nothing is left to
-    /// compile, or to fail, while searching).
+    /// The automata are built by `build_set` and shared by every clone of the set; an
+    /// error building them is returned there (nothing is left to compile, or to fail,
+    /// while searching).
     #[test]
-    fn the_full_automata_are_built_with_the_set_and_their_errors_returned() {
+    fn the_automata_are_built_with_the_set_and_their_errors_returned() {
         let mut reg = Registry::default();
         let parts = build_set(&SET_PATTERNS, LIMITS).unwrap();
         let set = reg.register_set(parts.clone());
@@ -914,68 +656,13 @@ mod tests {
         let mut sc = reg.scratch(11);
         assert!(set.is_match(&mut sc, "\u{212A}iss".as_bytes()));
 
-        // Cut to ASCII, `\p{L}{20}` fits in 64 KiB; spelled out in UTF-8, it does not.
+        // Spelled out in UTF-8, `\p{L}{20}` does not fit in 64 KiB.
         let small = Limits {
             size: 64 << 10,
             ..LIMITS
         };
-        let hir = syntax::parse_with(r"\p{L}{20}", &syntax::Config::new().utf8(false)).unwrap();
-        let ascii = thompson::Compiler::new()
-            .configure(nfa_config(small))
-            .build_from_hir(&ascii_only(&hir));
-        assert!(ascii.is_ok());
         let err = build_set(&[r"\p{L}{20}"], small).unwrap_err();
         assert!(matches!(err, regex::Error::CompiledTooBig(_)), "{err:?}");
-    }
-
-    /// The ASCII automaton decides the lines it can and leaves the others: "Kiss" is decided
-    /// by it; "\u{212A}iss" (a Kelvin sign), "Élan is a x" and lines whose match goes on
-    /// through a non-ASCII byte are not, and all get the full automaton's answer.
-    #[test]
-    fn the_ascii_automaton_quits_where_the_text_is_not_ascii() {
-        let mut reg = Registry::default();
-        let set = reg.register_set(build_set(&SET_PATTERNS, LIMITS).unwrap());
-        let ascii = set.parts.ascii.clone().unwrap();
-        let mut cache = ascii.create_cache();
-        let decided = |cache: &mut lazy::Cache, line: &str| {
-            let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
-            ascii
-                .try_search_fwd(cache, &input)
-                .ok()
-                .map(|m| m.is_some())
-        };
-        assert_eq!(decided(&mut cache, "Kiss"), Some(true));
-        assert_eq!(decided(&mut cache, "Nobody, he said."), Some(false));
-        assert_eq!(decided(&mut cache, "\u{212A}iss"), None);
-        assert_eq!(decided(&mut cache, "Élan is a x"), None);
-        // ASCII text that can only go on to a match through a non-ASCII byte, also where
-        // no other pattern is alive to keep the automaton going.
-        assert_eq!(decided(&mut cache, "KISS · 3"), None);
-        assert_eq!(decided(&mut cache, "xx\u{a0}1"), None);
-        for (pattern, line) in [
-            (SET_PATTERNS[1], "KISS · 3"),
-            (SET_PATTERNS[2], "xx\u{a0}1"),
-        ] {
-            let alone = build_set(&[pattern], LIMITS).unwrap().ascii.unwrap();
-            let input = Input::new(line).anchored(Anchored::Yes).earliest(true);
-            assert!(alone
-                .try_search_fwd(&mut alone.create_cache(), &input)
-                .is_err());
-        }
-        let mut sc = reg.scratch(10);
-        for line in [
-            "Kiss",
-            "\u{212A}iss",
-            "Élan is a x",
-            "KISS · 3",
-            "xx\u{a0}1",
-            "Nobody, he said.",
-        ] {
-            assert_eq!(
-                set.is_match(&mut sc, line.as_bytes()),
-                line != "Nobody, he said."
-            );
-        }
     }
 
     /// Patterns searched with a literal prefilter in front (see [`Prefilter`]): a
@@ -1082,7 +769,7 @@ mod tests {
     /// Lines asked at once get the answers they get one at a time: with lines of every
     /// length (empty ones too), with a pattern that matches the empty string, where the DFA
     /// quits (a Unicode `\b` next to non-ASCII text), and with caches small enough to be
-    /// cleared in the middle of the lanes' lines (and given up on).
+    /// cleared (and given up on).
     #[test]
     fn lines_asked_at_once_answer_as_one_at_a_time() {
         let patterns = [

@@ -4,9 +4,6 @@
 //! rules apply to every page, but for those the `disable` list of a site that applies
 //! turns off.
 
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind, Look};
-
 use super::compile::{source, Anchor};
 use super::re::Re;
 use super::{Page, RuleSet, Scratch};
@@ -15,58 +12,17 @@ use super::{Page, RuleSet, Scratch};
 #[derive(Debug)]
 pub(crate) struct Detect {
     re: Re,
-    /// When every match starts at a line start, with one of a few bytes: those bytes. The
-    /// page is then searched from the start of each line that begins with one of them
-    /// (anchored there), and its other bytes are never read: a pattern such as
-    /// `^[0-9]{2}:[0-9]{2}, …$` has no literal to look for, and searching for it read
-    /// every byte of every page that was not the site's.
-    first: Option<Box<[bool; 256]>>,
 }
 
 impl Detect {
-    /// `re`, compiled from `hir`.
-    pub(crate) fn new(re: Re, hir: &Hir) -> Self {
-        let first = starts_at_line(hir).then(|| first_bytes(hir)).flatten();
-        Detect { re, first }
+    pub(crate) fn new(re: Re) -> Self {
+        Detect { re }
     }
 
     /// Whether a pattern matches somewhere in `page`.
     pub(crate) fn is_match(&self, sc: &mut Scratch, page: &Page<'_>) -> bool {
-        let bytes = page.bytes();
-        match &self.first {
-            None => self.re.is_match(sc, bytes),
-            // A page's lines start where a multi-line `^` (CRLF-aware or not) can match,
-            // but for the end of a page that ends with a line break: only an empty match
-            // could start there, and a pattern with first bytes has none.
-            Some(first) => page.lines().iter().any(|l| {
-                first[usize::from(bytes[l.start])] && self.re.is_match_at(sc, bytes, l.start)
-            }),
-        }
+        self.re.is_match(sc, page.bytes())
     }
-}
-
-/// Whether every match of `h` starts where a line starts: it begins with `^` (multi-line,
-/// CRLF-aware or not) or `\A`, in every alternative.
-fn starts_at_line(h: &Hir) -> bool {
-    match h.kind() {
-        HirKind::Look(Look::Start | Look::StartLF | Look::StartCRLF) => true,
-        HirKind::Concat(xs) => xs.first().is_some_and(starts_at_line),
-        HirKind::Alternation(xs) => xs.iter().all(starts_at_line),
-        HirKind::Capture(c) => starts_at_line(&c.sub),
-        HirKind::Repetition(r) => r.min > 0 && starts_at_line(&r.sub),
-        _ => false,
-    }
-}
-
-/// The bytes a match of `h` can start with, when they are known and no match is empty:
-/// the first bytes of its literal prefixes, each of which begins every match.
-fn first_bytes(h: &Hir) -> Option<Box<[bool; 256]>> {
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(h);
-    let mut first = Box::new([false; 256]);
-    for lit in seq.literals()? {
-        first[usize::from(*lit.as_bytes().first()?)] = true;
-    }
-    Some(first)
 }
 
 /// For each rule of `rs`, whether it applies to this page ([`RuleSet::select`]).
@@ -214,9 +170,7 @@ mod tests {
     use super::*;
     use crate::engine::re::{Limits, Registry};
 
-    /// Detect patterns as `engine::compile` wraps them (multi-line, CRLF-aware): some that
-    /// only match from a line start, with few first bytes (searched line by line); some
-    /// that do not, or that start with any byte or can match empty (searched as a whole).
+    /// Detect patterns as `engine::compile` wraps them (multi-line, CRLF-aware).
     const DETECT: [&str; 9] = [
         r"(?mR:^[0-9]{2}:[0-9]{2}, [0-9]{2}\.[0-9]{2}\.[0-9]{4}$)",
         r"(?mR:^Play Live Radio$)|(?mR:^(?i)copyright 20\d\d)",
@@ -261,26 +215,8 @@ mod tests {
             .prop_map(|ps| ps.concat())
     }
 
-    #[test]
-    fn line_anchored_patterns_are_searched_by_line() {
-        let lined = |src: &str| {
-            let hir = regex_syntax::ParserBuilder::new()
-                .utf8(false)
-                .build()
-                .parse(src)
-                .unwrap();
-            starts_at_line(&hir)
-                .then(|| first_bytes(&hir))
-                .flatten()
-                .is_some()
-        };
-        let got: Vec<bool> = DETECT.iter().map(|p| lined(p)).collect();
-        let want = [true, true, true, false, true, true, true, false, false];
-        assert_eq!(got, want);
-    }
-
     proptest::proptest! {
-        /// Searched line by line or as a whole, a site's detect patterns match the pages
+        /// A site's detect patterns match the pages
         /// `regex::bytes::Regex` says they do: lines ending in `\n`, `\r\n` or a lone `\r`,
         /// empty lines, pages ending with or without a line break, invalid UTF-8.
         #[test]
@@ -288,8 +224,7 @@ mod tests {
             let mut reg = Registry::default();
             let limits = Limits { size: 1 << 20, cache: 1 << 20 };
             let re = reg.build(&[DETECT[k]], false, limits).unwrap();
-            let hir = regex_syntax::ParserBuilder::new().utf8(false).build().parse(DETECT[k]).unwrap();
-            let detect = Detect::new(re, &hir);
+            let detect = Detect::new(re);
             let mut sc = reg.scratch(12);
             let want = regex::bytes::Regex::new(DETECT[k]).unwrap().is_match(&bytes);
             proptest::prop_assert_eq!(detect.is_match(&mut sc, &Page::new(&bytes)), want);
