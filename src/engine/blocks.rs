@@ -180,15 +180,17 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
         return false;
     }
     let mut next = page.trimmed(i + 1);
-    // A quote wraps as a paragraph does, each line under the same mark (`> `).
-    let quote = |t: &[u8]| t.iter().take_while(|&&b| b == b'>' || b == b' ').count();
-    let marks = |t: &[u8]| t.iter().filter(|&&b| b == b'>').take(quote(t)).count();
-    let here_t = page.trimmed(i);
+    // A quote wraps as a paragraph does, each line under the same marks (`> `, `> > `).
+    let quote = |t: &[u8]| {
+        let len = t.iter().take_while(|&&b| b == b'>' || b == b' ').count();
+        (len, t[..len].iter().filter(|&&b| b == b'>').count())
+    };
     if next.first() == Some(&b'>') {
-        if marks(here_t) != marks(next) {
+        let (len, depth) = quote(next);
+        if quote(page.trimmed(i)).1 != depth {
             return false;
         }
-        next = &next[quote(next)..];
+        next = &next[len..];
         if next.is_empty() {
             return false;
         }
