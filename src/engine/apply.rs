@@ -10,7 +10,7 @@ use std::ops::Range;
 use super::blocks::{blocks, visible, Visible};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
-use super::view::{read, units as view_units, Seen};
+use super::view::{kept_joined, read, units as view_units, Seen};
 use super::{BlockParams, Page, RegionParams, RepeatParams, RuleSet, Scratch, Step};
 use crate::rules::View;
 
@@ -493,22 +493,7 @@ fn units<'p>(page: &Page<'p>, fate: &[Fate], limit: usize) -> Vec<Unit<'p>> {
             break;
         }
         let lines = b.start..b.end.min(limit);
-        let mut kept = lines
-            .clone()
-            .filter(|&i| !page.is_blank(i) && fate[i] == Fate::Kept);
-        let first = kept.next();
-        let text: Cow<'p, [u8]> = match (first, kept.next()) {
-            (None, _) => Cow::Borrowed(&[]),
-            (Some(one), None) => Cow::Borrowed(page.trimmed(one)),
-            (Some(one), Some(two)) => {
-                let mut t = page.trimmed(one).to_vec();
-                for i in std::iter::once(two).chain(kept) {
-                    t.push(b' ');
-                    t.extend_from_slice(page.trimmed(i));
-                }
-                Cow::Owned(t)
-            }
-        };
+        let (first, text) = kept_joined(page, fate, lines.clone());
         out.push(Unit {
             first: first.map_or(&[][..], |i| page.trimmed(i)),
             removed: first.is_none() && lines.clone().any(|i| !page.is_blank(i)),

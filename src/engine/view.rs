@@ -68,19 +68,34 @@ pub(super) fn units<'p>(page: &Page<'p>, fate: &[Fate], limit: usize, view: View
 
 /// The kept lines of `lines`, trimmed, joined with one space, and read (see [`read`]).
 fn kept_text<'p>(page: &Page<'p>, fate: &[Fate], lines: Range<usize>) -> Cow<'p, [u8]> {
+    match kept_joined(page, fate, lines).1 {
+        Cow::Borrowed(t) => read(t),
+        Cow::Owned(t) => Cow::Owned(read(&t).into_owned()),
+    }
+}
+
+/// The first kept non-blank line of `lines`, and the kept non-blank lines trimmed and
+/// joined with one space (borrowed when there is one; empty when there is none).
+pub(super) fn kept_joined<'p>(
+    page: &Page<'p>,
+    fate: &[Fate],
+    lines: Range<usize>,
+) -> (Option<usize>, Cow<'p, [u8]>) {
     let mut kept = lines.filter(|&i| !page.is_blank(i) && fate[i] == Fate::Kept);
-    match (kept.next(), kept.next()) {
-        (None, _) => Cow::Borrowed(&[]),
-        (Some(one), None) => read(page.trimmed(one)),
+    let first = kept.next();
+    let text = match (first, kept.next()) {
+        (None, _) => Cow::Borrowed(&[][..]),
+        (Some(one), None) => Cow::Borrowed(page.trimmed(one)),
         (Some(one), Some(two)) => {
             let mut t = page.trimmed(one).to_vec();
             for i in std::iter::once(two).chain(kept) {
                 t.push(b' ');
                 t.extend_from_slice(page.trimmed(i));
             }
-            Cow::Owned(read(&t).into_owned())
+            Cow::Owned(t)
         }
-    }
+    };
+    (first, text)
 }
 
 /// A (trimmed) line or block as a reader sees it: without a leading list bullet (`•`, `*`,
