@@ -144,20 +144,27 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
             if r != NONE && fate[i] == Fate::Kept {
                 if let Step::Block(p) = &rs.rules[r as usize].step {
                     let last = match rs.rules[r as usize].view {
-                        View::Line => block_extent(sc, i, limit, p, |j| {
+                        View::Line => Some(block_extent(sc, i, limit, p, |j| {
                             Some(page.trimmed(j)).filter(|t| !t.is_empty())
-                        }),
+                        })),
                         view => {
-                            // A block of units: from the unit the start line begins.
+                            // A block of units: from the unit the start line begins (a
+                            // view's hit always does; were it not so, the line is kept).
                             let units = &seen[usize::from(view == View::Block)];
-                            let k = units
+                            units
                                 .binary_search_by_key(&i, |u| u.lines.start)
-                                .expect("a view's hit is at the start of one of its units");
-                            let last = block_extent(sc, k, units.len(), p, |j| {
-                                (!units[j].blank).then(|| &*units[j].text)
-                            });
-                            units[last].lines.end - 1
+                                .ok()
+                                .map(|k| {
+                                    let last = block_extent(sc, k, units.len(), p, |j| {
+                                        (!units[j].blank).then(|| &*units[j].text)
+                                    });
+                                    units[last].lines.end - 1
+                                })
                         }
+                    };
+                    let Some(last) = last else {
+                        i += 1;
+                        continue;
                     };
                     for f in &mut fate[i..=last] {
                         *f = Fate::Removed(Cause::Rule(r));
