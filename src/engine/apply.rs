@@ -540,7 +540,7 @@ fn region_scores(
             -p.list_penalty
         } else {
             let v = visible(&u.text);
-            if link_list(&v, p.prose.is_match(sc, &v.text)) {
+            if link_list(&v, || p.prose.is_match(sc, &v.text)) {
                 -p.list_penalty
             } else {
                 texts.push(v.text);
@@ -570,11 +570,11 @@ fn region_scores(
     }
 }
 
-/// Whether a block read as `v` (`sentence`: sentence-like) is a link list, a teaser or a
-/// picture: nothing but images, or mostly link text. One link that reads as a sentence may
-/// be the article's; several are a list.
-fn link_list(v: &Visible<'_>, sentence: bool) -> bool {
-    v.text.is_empty() || (v.link_bytes * 2 > v.text.len() && (v.links > 1 || !sentence))
+/// Whether a block read as `v` is a link list, a teaser or a picture: nothing but images,
+/// or mostly link text. One link that reads as a sentence may be the article's; several
+/// are a list. `sentence` (whether the block reads as one) is asked only when it decides.
+fn link_list(v: &Visible<'_>, sentence: impl FnOnce() -> bool) -> bool {
+    v.text.is_empty() || (v.link_bytes * 2 > v.text.len() && (v.links > 1 || !sentence()))
 }
 
 /// How many units [`region_scores`] scores at a time: enough to keep the prompt search's
@@ -687,7 +687,7 @@ fn region(
             if plain(sc, units[h].first)
                 && plain(sc, &v.text)
                 && chars(&v.text) < p.long_chars
-                && !link_list(&v, true)
+                && !link_list(&v, || true)
             {
                 from = h;
             }
@@ -711,7 +711,7 @@ fn region(
             if !plain(sc, u.first)
                 || !plain(sc, &v.text)
                 || !p.prose.is_match(sc, &v.text)
-                || link_list(&v, true)
+                || link_list(&v, || true)
             {
                 break;
             }

@@ -139,7 +139,7 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
         // converters (html2text leaves list items unwrapped), its URL making it long: it
         // says nothing about the width paragraphs wrap at.
         let t = page.trimmed(i);
-        if starts_element(t) && memchr::memmem::find(t, b"](").is_some() {
+        if starts_element(t) && link_close(t).is_some() {
             continue;
         }
         // Too long to be under any wrap width, even at four bytes a character.
@@ -249,6 +249,12 @@ pub(crate) struct Visible<'a> {
     pub(crate) images: usize,
 }
 
+/// Where the first `](` of `t` is (a Markdown link's text meeting its target). A `]`
+/// search and one byte compared: `memmem::find` builds a searcher on every call.
+fn link_close(t: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b']', t).find(|&i| t.get(i + 1) == Some(&b'('))
+}
+
 /// Read `t` (a block's trimmed text) as a reader sees it: `[text](url)` is `text`,
 /// `![alt](src)` is nothing, a leading list marker, heading mark or quote mark is dropped,
 /// and `*`/`_` emphasis at the ends is ignored.
@@ -259,7 +265,7 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
         links: 0,
         images: 0,
     };
-    if memchr::memmem::find(t, b"](").is_none() {
+    if link_close(t).is_none() {
         v.text = Cow::Borrowed(strip_marks(t));
         return v;
     }
@@ -268,7 +274,7 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
     // The end of a link opened before this block (`[` over a teaser's lines, then
     // `… text](url "title")`, or a line an earlier rule removed held the `[`): its text is
     // link text, its target syntax.
-    if let Some(close) = memchr::memmem::find(t, b"](") {
+    if let Some(close) = link_close(t) {
         if memchr::memchr(b'[', &t[..close]).is_none() {
             if let Some(end) = target_end(t, close + 1) {
                 let text = trim_ascii(&t[..close]);
