@@ -5,6 +5,7 @@
 //! that could go wrong was checked when the rules were loaded.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::blocks::{blocks, visible, Visible};
@@ -215,31 +216,52 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
         }
     }
 
+    // The page's blocks, made once for the passes that read them.
+    let page_blocks: OnceCell<Vec<Range<usize>>> = OnceCell::new();
+    let page_blocks = || page_blocks.get_or_init(|| blocks(page));
+
     // Pass 5: the main region (unless a site that claims the page disables it).
     for (r, rule) in rs.rules.iter().enumerate() {
         if let Step::Region(p) = &rule.step {
             if active[r] {
-                region(sc, page, &mut fate, limit, p, Cause::Rule(r as u32));
+                let blocks = page_blocks();
+                region(sc, page, blocks, &mut fate, limit, p, Cause::Rule(r as u32));
             }
         }
     }
 
-    // Pass 6: strip spans from kept lines.
-    if rs
-        .spans
-        .each
-        .iter()
-        .any(|(r, _)| active[*r as usize] && matches!(rs.rules[*r as usize].step, Step::Strip))
-    {
+    // Pass 6: strip spans from kept lines; a `view = "block"` rule's spans also from the
+    // lines of a wrapped block joined (`wrapped`: (line, span in the trimmed line, rule),
+    // in line order).
+    let strips = |view: Option<View>| {
+        rs.spans.each.iter().any(|(r, _)| {
+            let rule = &rs.rules[*r as usize];
+            active[*r as usize]
+                && matches!(rule.step, Step::Strip)
+                && view.is_none_or(|v| rule.view == v)
+        })
+    };
+    if strips(None) {
+        let wrapped = if strips(Some(View::Block)) {
+            wrapped_spans(rs, sc, page, page_blocks(), &fate, limit, active)
+        } else {
+            Vec::new()
+        };
+        let mut next = 0;
         for (i, f) in fate.iter_mut().enumerate().take(limit) {
+            let from = next;
+            while next < wrapped.len() && wrapped[next].0 == i {
+                next += 1;
+            }
+            let extra = &wrapped[from..next];
             if *f != Fate::Kept {
                 continue;
             }
             let t = page.trimmed(i);
-            if t.is_empty() || !span_lines[i] {
+            if t.is_empty() || (!span_lines[i] && extra.is_empty()) {
                 continue;
             }
-            if let Some(new) = strip(rs, sc, page, i, active, &mut edits) {
+            if let Some(new) = strip(rs, sc, page, i, active, extra, &mut edits) {
                 *f = new;
                 if let Fate::Edited(e) = new {
                     let mut rest = Vec::new();
@@ -493,9 +515,14 @@ struct Unit<'p> {
 }
 
 /// The region's units: the page's blocks up to `limit` (see [`blocks`]).
-fn units<'p>(page: &Page<'p>, fate: &[Fate], limit: usize) -> Vec<Unit<'p>> {
+fn units<'p>(
+    page: &Page<'p>,
+    blocks: &[Range<usize>],
+    fate: &[Fate],
+    limit: usize,
+) -> Vec<Unit<'p>> {
     let mut out = Vec::new();
-    for b in blocks(page) {
+    for b in blocks.iter().cloned() {
         if b.start >= limit {
             break;
         }
@@ -599,12 +626,13 @@ fn chars(t: &[u8]) -> usize {
 fn region(
     sc: &mut Scratch,
     page: &Page<'_>,
+    blocks: &[Range<usize>],
     fate: &mut [Fate],
     limit: usize,
     p: &RegionParams,
     c: Cause,
 ) {
-    let units = units(page, fate, limit);
+    let units = units(page, blocks, fate, limit);
     let n = units.len();
     let (mut best, mut from, mut to) = (0.0f64, 0, 0);
     let (mut cur, mut start) = (0.0f64, 0);
@@ -761,19 +789,94 @@ fn region(
     }
 }
 
-/// Cut the spans of active strip rules out of line `i`. Returns the line's new fate, or
-/// `None` when nothing matched.
+/// The spans of active `view = "block"` strip rules in the wrapped blocks of a page: each
+/// run of two or more kept lines of a block, trimmed and joined with `\n`, is searched,
+/// and a span is cut at the line breaks into the parts of each line it covers. Returned as
+/// (line, span in the trimmed line, rule) in line order; spans a line search also finds
+/// come again here, which merging makes harmless. Pages that are not hard-wrapped have
+/// one-line blocks, and nothing is searched.
+fn wrapped_spans(
+    rs: &RuleSet,
+    sc: &mut Scratch,
+    page: &Page<'_>,
+    blocks: &[Range<usize>],
+    fate: &[Fate],
+    limit: usize,
+    active: &[bool],
+) -> Vec<(usize, Range<usize>, Cause)> {
+    let mut out = Vec::new();
+    let mut joined = Vec::new();
+    // Where each line of the run starts in `joined`.
+    let mut starts: Vec<usize> = Vec::new();
+    let kept = |i: usize| fate[i] == Fate::Kept && !page.is_blank(i);
+    for b in blocks.iter().filter(|b| b.len() > 1) {
+        if b.start >= limit {
+            break;
+        }
+        let mut i = b.start;
+        let end = b.end.min(limit);
+        while i < end {
+            let run = i;
+            while i < end && kept(i) {
+                i += 1;
+            }
+            if i - run < 2 {
+                i += 1;
+                continue;
+            }
+            joined.clear();
+            starts.clear();
+            for j in run..i {
+                if j > run {
+                    joined.push(b'\n');
+                }
+                starts.push(joined.len());
+                joined.extend_from_slice(page.trimmed(j));
+            }
+            if !rs.spans.maybe_wrapped(sc, &joined) {
+                continue;
+            }
+            let first = out.len();
+            for (r, re) in &rs.spans.each {
+                let rule = &rs.rules[*r as usize];
+                if !active[*r as usize]
+                    || !matches!(rule.step, Step::Strip)
+                    || rule.view != View::Block
+                {
+                    continue;
+                }
+                re.find_each_unkept(sc, &joined, |m| {
+                    for (n, &at) in starts.iter().enumerate() {
+                        let len = page.trimmed(run + n).len();
+                        let (from, to) = (m.start.max(at), m.end.min(at + len));
+                        if from < to {
+                            out.push((run + n, from - at..to - at, Cause::Rule(*r)));
+                        }
+                    }
+                });
+            }
+            out[first..].sort_by_key(|(line, r, _)| (*line, r.start));
+        }
+    }
+    out
+}
+
+/// Cut the spans of active strip rules out of line `i`, and the `wrapped` spans found for
+/// it in its block (see [`wrapped_spans`]). Returns the line's new fate, or `None` when
+/// nothing matched.
 fn strip(
     rs: &RuleSet,
     sc: &mut Scratch,
     page: &Page<'_>,
     i: usize,
     active: &[bool],
+    wrapped: &[(usize, Range<usize>, Cause)],
     edits: &mut Vec<Edit>,
 ) -> Option<Fate> {
     let t = page.trimmed(i);
     let base = page.trimmed_range(i).start;
-    let mut spans: Vec<(Range<usize>, Cause)> = Vec::new();
+    let mut spans: Vec<(Range<usize>, Cause)> =
+        wrapped.iter().map(|(_, r, c)| (r.clone(), *c)).collect();
     for k in rs.spans.candidates(sc, t) {
         let (r, re) = &rs.spans.each[k];
         if !active[*r as usize] || !matches!(rs.rules[*r as usize].step, Step::Strip) {
@@ -915,6 +1018,55 @@ mod tests {
             b"A\xFF line\r\n  Advertising \r\n19:04\r\nThe alert at 23:14 rang.\r\nend",
         );
         assert_eq!(got, b"A\xFF line\r\nThe alert at 23:14 rang.\r\nend\r\n");
+    }
+
+    /// A paragraph wrapped at 64 columns, with a link whose text and target the wrapper broke.
+    const WRAPPED_LINK: &str = "The ferry company posted its new winter schedule on Monday, and
+travellers can read the [timetable for the winter
+season](https://example.com/ferries/2024/winter-season-
+timetable.html) before they book. The first boats leave at six
+in the morning, and the last one returns shortly before midnight
+on weekdays, with fewer crossings on Sundays and public holidays.
+Fares stay as they were last year [1] (see the price list), and
+children under twelve still travel free with a parent, on every
+crossing of the winter season, whatever the day of the week.
+";
+
+    const LINK_SPAN: &str =
+        "kind = \"strip\"\nspans = ['\\[(?P<keep>[^\\]\\[]*)\\]\\((?:[^)\\s]|\\n)*\\)']";
+
+    #[test]
+    fn strip_in_the_block_view_cuts_a_span_the_wrapper_broke_from_each_line() {
+        let block = rule(&format!("{LINK_SPAN}\nview = \"block\""));
+        let want = WRAPPED_LINK.replace("[timetable", "timetable").replace(
+            "season](https://example.com/ferries/2024/winter-season-\ntimetable.html) ",
+            "season\n",
+        );
+        assert_eq!(
+            String::from_utf8(clean(&block, WRAPPED_LINK.as_bytes())).unwrap(),
+            want
+        );
+        // Line endings and the lines' other bytes stay as they came.
+        let crlf = WRAPPED_LINK.replace('\n', "\r\n");
+        assert_eq!(
+            String::from_utf8(clean(&block, crlf.as_bytes())).unwrap(),
+            want.replace('\n', "\r\n")
+        );
+        // In the line view the same pattern finds nothing: no line holds the whole link.
+        let line = rule(LINK_SPAN);
+        assert_eq!(
+            clean(&line, WRAPPED_LINK.as_bytes()),
+            WRAPPED_LINK.as_bytes()
+        );
+        // A page that is not wrapped has one-line blocks: the block view finds what the
+        // line view finds.
+        let flat = "Read the [timetable](https://example.com/t) first.\nA [broken\nlink](https://example.com/b) stays.\n";
+        let got = clean(&block, flat.as_bytes());
+        assert_eq!(got, clean(&line, flat.as_bytes()));
+        assert_eq!(
+            got,
+            b"Read the timetable first.\nA [broken\nlink](https://example.com/b) stays.\n"
+        );
     }
 
     #[test]

@@ -135,6 +135,10 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
             continue;
         }
         let content = page.content(i);
+        // Too short to measure, at one byte a character.
+        if content.len() < MEASURED {
+            continue;
+        }
         // A Markdown list item or table row with a link is printed whole by Markdown
         // converters (html2text leaves list items unwrapped), its URL making it long: it
         // says nothing about the width paragraphs wrap at.
@@ -233,7 +237,9 @@ pub(crate) fn starts_element(t: &[u8]) -> bool {
                 && matches!(t.get(digits), Some(b'.' | b')'))
                 && t.get(digits + 1) == Some(&b' ')
         }
-        _ => BULLETS.iter().any(|m| t.starts_with(m.as_bytes())),
+        // Every bullet is a multi-byte character.
+        0x80.. => BULLETS.iter().any(|m| t.starts_with(m.as_bytes())),
+        _ => false,
     }
 }
 

@@ -239,11 +239,21 @@ pub(crate) struct SpanMatcher {
     set: Option<Re>,
     /// (rule, pattern) in rule order; index `k` is pattern `k` of `set`.
     pub(crate) each: Vec<(u32, Re)>,
+    /// The patterns of `view = "block"` strip rules as one regex: whether any matches a
+    /// wrapped block's joined lines.
+    wrapped: Option<Re>,
 }
 
 impl SpanMatcher {
     pub(crate) fn maybe(&self, sc: &mut Scratch, line: &[u8]) -> bool {
         self.any.as_ref().is_some_and(|r| r.is_match(sc, line))
+    }
+
+    /// Whether a pattern of a `view = "block"` strip rule may match `joined`.
+    pub(crate) fn maybe_wrapped(&self, sc: &mut Scratch, joined: &[u8]) -> bool {
+        self.wrapped
+            .as_ref()
+            .is_some_and(|r| r.is_match(sc, joined))
     }
 
     /// The indexes in `each` of the (rule, pattern) pairs whose pattern matches somewhere
@@ -501,6 +511,7 @@ fn compile_with(
     let mut viewed = Builder::default();
     let mut spans = SpanMatcher::default();
     let mut span_alts = Vec::new();
+    let mut wrapped_alts = Vec::new();
     let mut rules = Vec::with_capacity(specs.len());
     for (i, r) in specs.into_iter().enumerate() {
         let idx = u32::try_from(i).expect("fewer than 2^32 rules");
@@ -533,6 +544,9 @@ fn compile_with(
             // ahead to X's literal text instead of trying every position.
             let text = p.text.strip_prefix(r"\s*").unwrap_or(&p.text);
             span_alts.push(text.to_owned());
+            if r.view == View::Block {
+                wrapped_alts.push(format!("(?:{text})"));
+            }
             spans.each.push((idx, reg.register(re)));
         }
         let step = match &r.kind {
@@ -618,6 +632,12 @@ fn compile_with(
         );
         spans.set = Some(
             reg.build(&span_alts, true, COMBINED_SET)
+                .map_err(combined_error)?,
+        );
+    }
+    if !wrapped_alts.is_empty() {
+        spans.wrapped = Some(
+            reg.build(&[wrapped_alts.join("|")], false, COMBINED)
                 .map_err(combined_error)?,
         );
     }

@@ -254,11 +254,14 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
                 )
             }
             Some(View::Line) => View::Line,
-            Some(_) if !matches!(kind_name, "drop" | "block" | "repeat") => {
+            Some(view)
+                if !(matches!(kind_name, "drop" | "block" | "repeat")
+                    || (kind_name == "strip" && view == View::Block)) =>
+            {
                 return err(
                     v.span(),
                     format!(
-                        "`view = \"{}\"` does not apply to kind `{kind_name}` (only `drop`, `block` and `repeat` rules take a view)",
+                        "`view = \"{}\"` does not apply to kind `{kind_name}` (only `drop`, `block` and `repeat` rules take a view, and `strip` rules `view = \"block\"`)",
                         v.get_ref()
                     ),
                 )
@@ -617,13 +620,14 @@ mod tests {
             ("drop", "visible", View::Visible),
             ("block", "block", View::Block),
             ("repeat", "block", View::Block),
+            ("strip", "block", View::Block),
             ("cut", "line", View::Line),
         ] {
             assert_eq!(parse(&rule(kind, view)).unwrap().rules[0].view, want);
         }
         assert_eq!(
             err(&rule("cut", "block")),
-            "t.toml:6:8: `view = \"block\"` does not apply to kind `cut` (only `drop`, `block` and `repeat` rules take a view) (rule x/y)"
+            "t.toml:6:8: `view = \"block\"` does not apply to kind `cut` (only `drop`, `block` and `repeat` rules take a view, and `strip` rules `view = \"block\"`) (rule x/y)"
         );
         assert!(err(&rule("strip", "visible")).contains("does not apply to kind `strip`"));
         assert!(err(&rule("drop", "words"))

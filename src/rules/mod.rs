@@ -274,7 +274,9 @@ impl KindSpec {
 }
 
 /// What a rule's line patterns see of the page (`view = "..."`). Only `drop`, `block` and
-/// `repeat` rules take a view other than [`View::Line`].
+/// `repeat` rules take a view other than [`View::Line`], and `strip` rules [`View::Block`]:
+/// their spans are also looked for in a block's lines joined with `\n`, so a span the
+/// wrapper broke over lines (a Markdown link target) is found, and each line loses its part.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum View {
     /// Each line, trimmed, exactly as written (the default).
