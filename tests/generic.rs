@@ -221,3 +221,33 @@ fn a_subheading_that_looks_like_a_comments_header_does_not_end_the_article() {
     assert!(out.contains("Residents have until March"), "{out}");
     assert!(!out.contains("Jane Roe says"), "{out}");
 }
+
+#[test]
+fn an_article_printed_as_one_line_is_no_prompt_for_the_words_it_holds() {
+    // A converter that joins a page's paragraphs (BeautifulSoup's `get_text()`) prints
+    // the article as one long line; the "subscribe" in it does not make it a prompt.
+    let body = ARTICLE
+        .lines()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .repeat(4);
+    let body = body.replacen(
+        "The work will",
+        "Residents who subscribe to the council bulletin were told first. The work will",
+        1,
+    );
+    assert!(body.chars().count() >= 1500);
+    let page = format!(
+        "Skip to content\nHome\nWorld\nSign up for our newsletter\n\n{body}\n\nMore from us\nPrivacy policy\n"
+    );
+    let out = clean_text(&defaults(), &page);
+    assert!(out.contains("Residents who subscribe"), "{out}");
+    // The line is the region's prose (as a prompt, the page would have none, and the
+    // menu would stay).
+    assert!(!out.contains("Home\n"), "{out}");
+    // A short line with the same words is still a prompt.
+    let short =
+        format!("{ARTICLE}\nResidents who subscribe to the council bulletin were told first.\n");
+    assert!(!clean_text(&defaults(), &short).contains("Residents who subscribe"));
+}

@@ -579,13 +579,23 @@ fn region_scores(
     if texts.is_empty() {
         return;
     }
-    let ask: Vec<&[u8]> = texts.iter().map(|t| &t[..]).collect();
+    let lens: Vec<usize> = texts.iter().map(|t| chars(t)).collect();
+    // Only blocks shorter than `chrome-max-chars` are asked about prompts.
+    let max = match p.chrome_max_chars {
+        0 => usize::MAX,
+        n => n,
+    };
+    let ask: Vec<&[u8]> = (texts.iter().zip(&lens))
+        .filter(|(_, &n)| n < max)
+        .map(|(t, _)| &t[..])
+        .collect();
     match &p.chrome {
         Some(chrome) => chrome.is_match_each(sc, &ask, &mut prompt),
         None => prompt.resize(ask.len(), false),
     }
-    for ((t, k), is_prompt) in ask.into_iter().zip(asked).zip(prompt) {
-        let chars = chars(t);
+    let mut answers = prompt.into_iter();
+    for ((t, k), chars) in texts.iter().zip(asked).zip(lens) {
+        let is_prompt = chars < max && answers.next().unwrap_or(false);
         let score = if is_prompt {
             -p.chrome_penalty
         } else if chars >= p.long_chars || (chars >= p.prose_chars && p.prose.is_match(sc, t)) {

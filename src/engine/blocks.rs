@@ -159,10 +159,18 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
             }
         }
     }
+    if measured < 2 * MIN_NEAR {
+        return None;
+    }
+    // `upto[x]`: lines narrower than `x`, so a window's count is a difference.
+    let mut upto = [0usize; MAX_WIDTH + NEAR + 2];
+    for (x, n) in hist.iter().enumerate() {
+        upto[x + 1] = upto[x] + n;
+    }
     let mut best: Option<(usize, usize)> = None;
     for w in MIN_WIDTH..=MAX_WIDTH {
-        let below: usize = hist[w + 1 - NEAR..=w].iter().sum();
-        let above: usize = hist[w + 1..=w + NEAR].iter().sum();
+        let below = upto[w + 1] - upto[w + 1 - NEAR];
+        let above = upto[w + NEAR + 1] - upto[w + 1];
         // Lines just past the width are rare on a wrapped page.
         if above * 100 > below * OVER_WIDTH_PERCENT * 3 {
             continue;

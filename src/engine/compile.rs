@@ -591,6 +591,7 @@ fn compile_with(
                 removed_penalty: p.removed_penalty as f64,
                 min_run: p.min_run,
                 chrome_penalty: p.chrome_penalty as f64,
+                chrome_max_chars: p.chrome_max_chars,
                 stop_after: p.stop_after as f64,
                 heading: p.heading,
                 trailing_sentences: p.trailing_sentences,

@@ -140,6 +140,8 @@ pub(crate) struct RegionParams {
     pub(crate) removed_penalty: f64,
     pub(crate) min_run: usize,
     pub(crate) chrome_penalty: f64,
+    /// 0: no limit.
+    pub(crate) chrome_max_chars: usize,
     pub(crate) stop_after: f64,
     pub(crate) heading: bool,
     pub(crate) trailing_sentences: bool,

@@ -196,6 +196,9 @@ pub struct RegionSpec {
     pub removed_penalty: usize,
     /// Cost of a line with a prompt.
     pub chrome_penalty: usize,
+    /// Blocks at least this many characters long are never prompts (0: no limit): a whole
+    /// article printed as one line holds a "subscribe" somewhere.
+    pub chrome_max_chars: usize,
     /// Inside the run, this many adjacent lines that score nothing are removed (0: off).
     pub min_run: usize,
     /// Score the best span must reach before a `stop` line ends the search.

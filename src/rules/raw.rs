@@ -100,6 +100,9 @@ pub struct RawRule {
     pub removed_penalty: Option<Spanned<i64>>,
     /// `region`: what a line with a prompt costs.
     pub chrome_penalty: Option<Spanned<i64>>,
+    /// `region`: a block this many characters long or longer is not a prompt, whatever
+    /// `chrome` finds in it (0: no limit).
+    pub chrome_max_chars: Option<Spanned<i64>>,
     /// `region`: inside the run, this many adjacent lines that score nothing are removed
     /// (0: off).
     pub min_run: Option<Spanned<i64>>,
