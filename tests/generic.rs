@@ -251,3 +251,21 @@ fn an_article_printed_as_one_line_is_no_prompt_for_the_words_it_holds() {
         format!("{ARTICLE}\nResidents who subscribe to the council bulletin were told first.\n");
     assert!(!clean_text(&defaults(), &short).contains("Residents who subscribe"));
 }
+
+#[test]
+fn a_short_first_paragraph_joins_the_run_and_the_headline_above_it_stays() {
+    // A first paragraph under `prose-chars` scores too little to start the run; it joins
+    // the run as a leading sentence, and the headline above it is kept. This is also what
+    // a second pass without a URL sees of a site page whose marker the first pass removed.
+    let body = ARTICLE.lines().skip(1).collect::<Vec<_>>().join("\n\n");
+    let page = format!(
+        "Harbour town votes to rebuild its old sea wall\n\nIt began with a crack.\n\n{body}\n"
+    );
+    let rules = defaults();
+    let out = clean_text(
+        &rules,
+        &format!("  • Home\n  • News\n\n{page}\n  • Privacy Policy\n"),
+    );
+    assert_eq!(out, page);
+    assert_eq!(clean_text(&rules, &out), out);
+}

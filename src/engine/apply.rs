@@ -630,9 +630,11 @@ fn chars(t: &[u8]) -> usize {
 /// subarray) and remove the kept lines around it. A block is a paragraph as the reader
 /// sees it (a hard-wrapped paragraph is one block; see [`blocks`]), and is kept or removed
 /// whole. The search ends at a `stop` line once the best run scores `stop_after`, so a
-/// comments section longer than the article does not win. With `heading`, the kept block
-/// just above the run stays too (a headline); with `trailing-sentences`, so do the
-/// sentence-like blocks after it. A page with no prose is left alone.
+/// comments section longer than the article does not win. With `leading-sentences`, the
+/// sentence-like blocks just before the run join it (a short first paragraph); with
+/// `heading`, the kept block just above the run stays too (a headline); with
+/// `trailing-sentences`, so do the sentence-like blocks after it. A page with no prose is
+/// left alone.
 fn region(
     sc: &mut Scratch,
     page: &Page<'_>,
@@ -719,6 +721,28 @@ fn region(
         !p.list.as_ref().is_some_and(|re| re.is_match(sc, t))
             && !p.chrome.as_ref().is_some_and(|re| re.is_match(sc, t))
     };
+    // A block that reads as a sentence of the article: no list, prompt or link list.
+    let sentence = |sc: &mut Scratch, u: &Unit<'_>| {
+        let v = visible(&u.text);
+        plain(sc, u.first)
+            && plain(sc, &v.text)
+            && p.prose.is_match(sc, &v.text)
+            && !link_list(&v, || true)
+    };
+    if p.leading_sentences {
+        // A block an earlier rule removed ends the search: what lies above it is not
+        // known to be the article.
+        for k in (0..from).rev() {
+            let u = &units[k];
+            if u.text.is_empty() && !u.removed {
+                continue;
+            }
+            if u.removed || !sentence(sc, u) {
+                break;
+            }
+            from = k;
+        }
+    }
     if p.heading {
         if let Some(h) = (0..from).rev().find(|&k| has_text(&units[k])) {
             let v = visible(&units[h].text);
@@ -745,12 +769,7 @@ fn region(
             if u.removed {
                 continue;
             }
-            let v = visible(&u.text);
-            if !plain(sc, u.first)
-                || !plain(sc, &v.text)
-                || !p.prose.is_match(sc, &v.text)
-                || link_list(&v, || true)
-            {
+            if !sentence(sc, u) {
                 break;
             }
             to = k + 1;

@@ -595,6 +595,7 @@ fn compile_with(
                 stop_after: p.stop_after as f64,
                 heading: p.heading,
                 trailing_sentences: p.trailing_sentences,
+                leading_sentences: p.leading_sentences,
                 bridge: p.bridge_percent as f64 / 100.0,
                 bridge_min: p.bridge_min as f64,
                 min_prose_percent: p.min_prose_percent as f64,

@@ -207,6 +207,9 @@ pub struct RegionSpec {
     pub heading: bool,
     /// Extend the run over the sentence-like lines that follow it.
     pub trailing_sentences: bool,
+    /// Extend the run over the sentence-like lines that come before it (before the
+    /// headline is looked for).
+    pub leading_sentences: bool,
     /// Percent of a weaker stretch's cost that prose beyond it must outweigh to join the
     /// run (0: off).
     pub bridge_percent: usize,
