@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::blocks::{blocks, visible, Visible};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
-use super::view::{kept_joined, read, units as view_units, Seen};
+use super::view::{block_units, kept_joined, line_units, read, Seen};
 use super::{BlockParams, Page, RegionParams, RepeatParams, RuleSet, Scratch, Step};
 use crate::rules::View;
 
@@ -20,6 +20,9 @@ const NONE: u32 = u32::MAX;
 pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[bool]) -> Outcome {
     let n = page.len();
     let mut fate = vec![Fate::Kept; n];
+    // The page's blocks, made once for the passes that read them.
+    let page_blocks: OnceCell<Vec<Range<usize>>> = OnceCell::new();
+    let page_blocks = || -> &[Range<usize>] { page_blocks.get_or_init(|| blocks(page)) };
     let mut edits: Vec<Edit> = Vec::new();
     let mut hits = Vec::new();
 
@@ -28,6 +31,9 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
     let mut block_hit = vec![NONE; 0];
     // Lines (before `limit`) in which some span pattern matches, for the strip pass.
     let mut span_lines = vec![false; 0];
+    // (line, rule) for the hits of rules with a view, in line order: they count where the
+    // line is a unit of the view read as written (pass 1b).
+    let mut view_hits: Vec<(usize, u32)> = Vec::new();
     let mut limit = n;
     if !rs.triggers.is_empty() || !rs.spans.each.is_empty() {
         drop_hit = vec![NONE; n];
@@ -41,6 +47,10 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
             rs.triggers.matches(sc, t, &mut hits);
             for &r in &hits {
                 if !active[r as usize] {
+                    continue;
+                }
+                if rs.rules[r as usize].view != View::Line {
+                    view_hits.push((i, r));
                     continue;
                 }
                 match rs.rules[r as usize].step {
@@ -100,7 +110,12 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
     // the view's units; a hit marks the unit's lines as pass 1 marks a line (the earlier
     // rule wins). Nothing is built unless an active drop or block rule has a view.
     // `seen[0]` and `seen[1]` are the units of the visible and the block view.
-    let mut seen: [Vec<Seen<'_>>; 2] = [Vec::new(), Vec::new()];
+    let mut seen: [Cow<'_, [Seen<'_>]>; 2] = [Cow::Borrowed(&[]), Cow::Borrowed(&[])];
+    // The line and visible views' units do not depend on what earlier rules removed (a unit
+    // is one line): made once, for every rule and round.
+    let as_written = OnceCell::new();
+    let as_read = OnceCell::new();
+    let read_units = || as_read.get_or_init(|| line_units(page, limit, View::Visible));
     if !rs.viewed.is_empty() {
         for (slot, view) in seen.iter_mut().zip([View::Visible, View::Block]) {
             let wanted = |r: usize| {
@@ -115,9 +130,31 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
                 drop_hit = vec![NONE; n];
                 block_hit = vec![NONE; n];
             }
-            *slot = view_units(page, &fate, limit, view);
+            *slot = match view {
+                View::Block => {
+                    Cow::Owned(block_units(page, page_blocks(), read_units(), &fate, limit))
+                }
+                _ => Cow::Borrowed(read_units()),
+            };
             for u in slot.iter().filter(|u| !u.text.is_empty()) {
-                rs.viewed.matches(sc, &u.text, &mut hits);
+                // A unit that is its one line as written: pass 1 asked the main set.
+                let line = page.trimmed(u.lines.start);
+                if u.lines.len() == 1
+                    && u.text.as_ptr() == line.as_ptr()
+                    && u.text.len() == line.len()
+                {
+                    let i = u.lines.start;
+                    let from = view_hits.partition_point(|&(l, _)| l < i);
+                    hits.clear();
+                    hits.extend(
+                        view_hits[from..]
+                            .iter()
+                            .take_while(|&&(l, _)| l == i)
+                            .map(|&(_, r)| r),
+                    );
+                } else {
+                    rs.viewed.matches(sc, &u.text, &mut hits);
+                }
                 let first = |block: bool| {
                     hits.iter().copied().find(|&r| {
                         wanted(r as usize)
@@ -199,15 +236,20 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
                     // (a wrapped page's width is inferred from its lines: a line that a
                     // block holds may stand alone on the cleaned page, and its copies must
                     // have been found already).
+                    let units = |view: View| match view {
+                        View::Line => as_written.get_or_init(|| line_units(page, limit, view)),
+                        _ => read_units(),
+                    };
                     if rule.view == View::Block {
-                        changed |= repeat_runs(sc, page, &mut fate, limit, p, c);
+                        let visible = units(View::Visible);
+                        let blocks = page_blocks();
+                        changed |= repeat_runs(sc, page, visible, blocks, &mut fate, p, c);
                     }
-                    let view = match rule.view {
+                    let units = units(match rule.view {
                         View::Block => View::Visible,
                         v => v,
-                    };
-                    let units = view_units(page, &fate, limit, view);
-                    changed |= repeat(sc, &mut fate, &units, p, c);
+                    });
+                    changed |= repeat(sc, &mut fate, units, p, c);
                 }
             }
         }
@@ -215,10 +257,6 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
             break;
         }
     }
-
-    // The page's blocks, made once for the passes that read them.
-    let page_blocks: OnceCell<Vec<Range<usize>>> = OnceCell::new();
-    let page_blocks = || page_blocks.get_or_init(|| blocks(page));
 
     // Pass 5: the main region (unless a site that claims the page disables it).
     for (r, rule) in rs.rules.iter().enumerate() {
@@ -294,9 +332,10 @@ fn drop_rule(
     hits: &mut Vec<u32>,
 ) -> Option<u32> {
     rs.triggers.matches(sc, text, hits);
-    hits.iter()
-        .copied()
-        .find(|&r| active[r as usize] && matches!(rs.rules[r as usize].step, Step::Drop))
+    hits.iter().copied().find(|&r| {
+        let rule = &rs.rules[r as usize];
+        active[r as usize] && rule.view == View::Line && matches!(rule.step, Step::Drop)
+    })
 }
 
 fn cut_from(page: &Page<'_>, fate: &mut [Fate], from: usize, c: Cause) {
@@ -416,18 +455,20 @@ fn repeat(
 /// before or after it, as a run of the same lines (read as visible), with fewer than
 /// `within` kept non-blank lines between. Copies are runs of lines, not blocks: a wrapper
 /// that fills the last line of a caption joins the credit under it to the caption's block.
+/// `units` are the visible view's, one per line up to the limit.
 fn repeat_runs(
     sc: &mut Scratch,
     page: &Page<'_>,
+    units: &[Seen<'_>],
+    blocks: &[Range<usize>],
     fate: &mut [Fate],
-    limit: usize,
     p: &RepeatParams,
     c: Cause,
 ) -> bool {
-    let units = view_units(page, fate, limit, View::Visible);
+    let limit = units.len();
     let lines: Vec<&Seen<'_>> = units.iter().filter(|u| !u.blank && u.kept(fate)).collect();
     let mut changed = false;
-    for b in blocks(page) {
+    for b in blocks.iter().cloned() {
         if b.start >= limit {
             break;
         }

@@ -371,7 +371,7 @@ fn target_end(t: &[u8], open: usize) -> Option<usize> {
 }
 
 /// Drop a leading list marker, heading mark or quote mark, and emphasis marks at the end.
-fn strip_marks(t: &[u8]) -> &[u8] {
+pub(crate) fn strip_marks(t: &[u8]) -> &[u8] {
     let mut t = trim_ascii(t);
     loop {
         let before = t.len();

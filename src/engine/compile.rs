@@ -413,7 +413,6 @@ pub fn compile(mut files: Vec<FileSpec>) -> Result<RuleSet, LoadError> {
     let patterns: Vec<&str> = files
         .iter()
         .flat_map(|f| &f.rules)
-        .filter(|r| r.view == View::Line)
         .filter_map(|r| trigger(&r.kind))
         .flat_map(|t| &t.patterns)
         .map(|p| p.text.as_str())
@@ -506,8 +505,9 @@ fn compile_with(
     }
 
     let mut triggers = Builder::default();
-    // The triggers of rules that read the page through a view: matched against the view's
-    // text, never against the lines the main set scans.
+    // The triggers of rules that read the page through a view: matched against the text of
+    // a view's unit that is not just its line. They are in the main set too, which answers
+    // for a unit that is one line read as written (most units, on most pages).
     let mut viewed = Builder::default();
     let mut spans = SpanMatcher::default();
     let mut span_alts = Vec::new();
@@ -521,20 +521,23 @@ fn compile_with(
             _ => &[][..],
         };
         if let Some(t) = trigger(&r.kind) {
-            let triggers = match r.view {
-                View::Line => &mut triggers,
-                View::Visible | View::Block => &mut viewed,
+            let sets = match r.view {
+                View::Line => [Some(&mut triggers), None],
+                View::Visible | View::Block => [Some(&mut triggers), Some(&mut viewed)],
             };
-            for l in &t.lines {
-                triggers
-                    .literals
-                    .entry(l.as_bytes().into())
-                    .or_default()
-                    .push(idx);
-            }
             for p in &t.patterns {
                 check_one(p, Anchor::Line, id)?;
-                triggers.patterns.push((idx, p.text.clone()));
+            }
+            for set in sets.into_iter().flatten() {
+                for l in &t.lines {
+                    set.literals
+                        .entry(l.as_bytes().into())
+                        .or_default()
+                        .push(idx);
+                }
+                for p in &t.patterns {
+                    set.patterns.push((idx, p.text.clone()));
+                }
             }
         }
         for p in span_list {

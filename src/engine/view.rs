@@ -16,12 +16,13 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::blocks::{blocks, visible, BULLETS};
+use super::blocks::{strip_marks, visible, BULLETS};
 use super::outcome::Fate;
 use super::page::Page;
 use crate::rules::View;
 
 /// One unit of a view: page lines and the text a rule sees of them.
+#[derive(Clone)]
 pub(super) struct Seen<'p> {
     /// The page lines (one, or a block's).
     pub(super) lines: Range<usize>,
@@ -39,29 +40,63 @@ impl Seen<'_> {
     }
 }
 
-/// The units of `view` over lines `..limit`, blank ones included, in page order.
-pub(super) fn units<'p>(page: &Page<'p>, fate: &[Fate], limit: usize, view: View) -> Vec<Seen<'p>> {
+/// The units of the block view over lines `..limit`, blank ones included, in page order:
+/// one per block of `blocks` (see [`blocks`](super::blocks::blocks)). `read` holds the
+/// visible view's units ([`line_units`]), whose text a one-line block shares.
+pub(super) fn block_units<'p>(
+    page: &Page<'p>,
+    blocks: &[Range<usize>],
+    read: &[Seen<'p>],
+    fate: &[Fate],
+    limit: usize,
+) -> Vec<Seen<'p>> {
+    blocks
+        .iter()
+        .take_while(|b| b.start < limit)
+        .map(|b| {
+            let lines = b.start..b.end.min(limit);
+            let text = match lines.len() {
+                1 if fate[b.start] == Fate::Kept => read[b.start].text.clone(),
+                1 => Cow::Borrowed(&[][..]),
+                _ => kept_text(page, fate, lines.clone()),
+            };
+            Seen {
+                blank: lines.clone().all(|i| page.is_blank(i)),
+                text,
+                lines,
+            }
+        })
+        .collect()
+}
+
+/// The units of the line or the visible view over lines `..limit`: one per line, whatever
+/// earlier rules removed (see [`Seen::kept`]).
+pub(super) fn line_units<'p>(page: &Page<'p>, limit: usize, view: View) -> Vec<Seen<'p>> {
     let line = |i: usize, text: Cow<'p, [u8]>| Seen {
         lines: i..i + 1,
         blank: page.is_blank(i),
         text,
     };
     match view {
-        View::Line => (0..limit)
+        View::Visible => {
+            // A page without Markdown links (most) needs no line searched for one.
+            let links = memchr::memmem::find(page.bytes(), b"](").is_some();
+            (0..limit)
+                .map(|i| {
+                    let t = page.trimmed(i);
+                    line(
+                        i,
+                        if links {
+                            read(t)
+                        } else {
+                            Cow::Borrowed(read_marks(t))
+                        },
+                    )
+                })
+                .collect()
+        }
+        _ => (0..limit)
             .map(|i| line(i, Cow::Borrowed(page.trimmed(i))))
-            .collect(),
-        View::Visible => (0..limit).map(|i| line(i, read(page.trimmed(i)))).collect(),
-        View::Block => blocks(page)
-            .into_iter()
-            .take_while(|b| b.start < limit)
-            .map(|b| {
-                let lines = b.start..b.end.min(limit);
-                Seen {
-                    blank: lines.clone().all(|i| page.is_blank(i)),
-                    text: kept_text(page, fate, lines.clone()),
-                    lines,
-                }
-            })
             .collect(),
     }
 }
@@ -102,11 +137,19 @@ pub(super) fn kept_joined<'p>(
 /// `-`, `+`, `·`, `▪` …), heading or quote mark, `[text](url)` as `text`, images as nothing,
 /// emphasis marks at the ends dropped. Borrowed when there is no link syntax.
 pub(super) fn read(t: &[u8]) -> Cow<'_, [u8]> {
-    let t = BULLETS
+    visible(strip_bullet(t)).text
+}
+
+/// [`read`] for a line without Markdown link syntax (no `](`).
+fn read_marks(t: &[u8]) -> &[u8] {
+    strip_marks(strip_bullet(t))
+}
+
+fn strip_bullet(t: &[u8]) -> &[u8] {
+    BULLETS
         .iter()
         .find_map(|b| t.strip_prefix(b.as_bytes()))
-        .map_or(t, <[u8]>::trim_ascii_start);
-    visible(t).text
+        .map_or(t, <[u8]>::trim_ascii_start)
 }
 
 #[cfg(test)]
@@ -146,7 +189,12 @@ mod tests {
         );
         let page = Page::new(text.as_bytes());
         let fate = vec![Fate::Kept; page.len()];
-        let u = units(&page, &fate, page.len(), View::Block);
+        let blocks = super::super::blocks::blocks(&page);
+        let units = |fate: &[Fate], limit: usize| {
+            let read = line_units(&page, limit, View::Visible);
+            block_units(&page, &blocks, &read, fate, limit)
+        };
+        let u = units(&fate, page.len());
         let joined = u
             .iter()
             .find(|u| u.lines.len() == 3)
@@ -156,14 +204,20 @@ mod tests {
         // Lines removed earlier are not read; a unit cut by the limit ends there.
         let mut fate = fate;
         fate[joined.lines.start] = Fate::Removed(super::super::Cause::Layout);
-        let u = units(&page, &fate, joined.lines.end - 1, View::Block);
+        let u = units(&fate, joined.lines.end - 1);
         assert_eq!(
             u.last().unwrap().lines,
             joined.lines.start..joined.lines.end - 1
         );
         assert!(u.last().unwrap().text.starts_with(b"hour, which"));
         // The line views: one unit per line, blank ones too.
-        assert_eq!(units(&page, &fate, 3, View::Visible).len(), 3);
-        assert!(units(&page, &fate, 3, View::Line)[1].blank);
+        assert_eq!(line_units(&page, 3, View::Visible).len(), 3);
+        assert!(line_units(&page, 3, View::Line)[1].blank);
+        // A one-line block shares the visible view's text, and has none once removed.
+        let first = &units(&fate, page.len())[0];
+        assert_eq!(&*first.text, b"Ferry news");
+        let mut gone = fate.clone();
+        gone[0] = Fate::Removed(super::super::Cause::Layout);
+        assert!(units(&gone, page.len())[0].text.is_empty());
     }
 }
