@@ -144,3 +144,26 @@ fn a_truncated_gzip_input_is_an_error_naming_the_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cut.jsonl.gz"), "{err}");
 }
+
+#[test]
+fn suggest_reads_compressed_json_lines_as_their_plain_bytes() {
+    let d = tmp("compressed-suggest");
+    let jsonl = shard();
+    let plain = d.join("plain.jsonl");
+    fs::write(&plain, &jsonl).unwrap();
+    // The first line of the file names the command; the rules under it must not differ.
+    let suggest = |args: &[&str], stdin: &[u8]| {
+        let mut all = vec!["suggest", "--jsonl", "--min-pages", "2", "--name", "x"];
+        all.extend_from_slice(args);
+        let out = String::from_utf8(ok(&all, stdin)).unwrap();
+        out.split_once('\n').unwrap().1.to_string()
+    };
+    let want = suggest(&[plain.to_str().unwrap()], b"");
+    assert!(want.contains("[[rule]]"), "{want}");
+    for (form, bytes) in compressed_forms(&jsonl) {
+        let p = d.join(format!("{form}.jsonl.gz"));
+        fs::write(&p, &bytes).unwrap();
+        assert_eq!(suggest(&[p.to_str().unwrap()], b""), want, "{form} file");
+        assert_eq!(suggest(&[], &bytes), want, "{form} stdin");
+    }
+}

@@ -14,7 +14,7 @@ use std::sync::{Arc, LazyLock};
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 
-use super::compress::read_input;
+use super::compress::{open_input, read_input};
 use super::diag;
 use super::jsonl::{read_record, Fields};
 use super::output::write_atomic;
@@ -198,18 +198,14 @@ pub fn run(args: SuggestArgs) -> Result<ExitCode> {
             args.files.clone()
         };
         for f in &files {
-            let reader: Box<dyn BufRead> = if f.as_os_str() == "-" {
-                Box::new(io::BufReader::with_capacity(1 << 20, io::stdin().lock()))
-            } else {
-                let file = match std::fs::File::open(f) {
-                    Ok(file) => file,
-                    Err(e) => {
-                        failed += 1;
-                        diag::say(format_args!("{}: {e}", f.display()))?;
-                        continue;
-                    }
-                };
-                Box::new(io::BufReader::with_capacity(1 << 20, file))
+            // Decompressed as every other input is (`.jsonl.gz`, `.jsonl.zst`, by magic).
+            let reader: Box<dyn BufRead> = match open_input(f) {
+                Ok(r) => r,
+                Err(e) => {
+                    failed += 1;
+                    diag::say(format_args!("{}: {e}", f.display()))?;
+                    continue;
+                }
             };
             read_jsonl(
                 &budget,
