@@ -591,6 +591,61 @@ fn r19_10_explain_and_diff_with_jsonl_go_record_by_record() {
     assert_eq!(stdout(&out).matches("generic/ad-label").count(), 2);
 }
 
+/// A WARC record over the record limit is a malformed record that leaves the framing
+/// whole: under `--diff` and `--explain` it follows `--on-error` as the filter does (and as
+/// a JSONL record does), instead of failing the input.
+#[test]
+fn r19_10_explain_and_diff_on_warc_follow_on_error_as_the_filter_does() {
+    let record = |block: &str| {
+        format!(
+            "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+            block.len()
+        )
+    };
+    let warc = [
+        record("Advertising\nThe first record stays.\n"),
+        record(&"x".repeat(200)),
+        record("Advertising\nThe third record stays.\n"),
+    ]
+    .concat();
+    // 16 × 8 bytes: the second record is over the limit, the others are not.
+    let args = ["--warc", "--max-page-bytes", "8"];
+    for (mode, changed) in [(None, 0), (Some("--diff"), 1), (Some("--explain"), 0)] {
+        let with = |on_error: &str| {
+            let mut a = args.to_vec();
+            a.extend(mode);
+            a.extend(["--on-error", on_error]);
+            run(&a, warc.as_bytes())
+        };
+        let out = with("skip");
+        assert_eq!(
+            out.status.code(),
+            Some(changed),
+            "{mode:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("record at byte 121: record of 286 bytes"),
+            "{}",
+            stderr(&out)
+        );
+        if mode.is_some() {
+            assert_eq!(
+                stdout(&out).matches("generic/ad-label").count(),
+                2,
+                "{mode:?}"
+            );
+        }
+        let out = with("fail");
+        assert_eq!(out.status.code(), Some(2), "{mode:?}");
+        assert!(
+            stderr(&out).contains("stopped at this malformed record"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
 #[test]
 fn r19_15_co_process_gets_each_record_answered_before_eof() {
     use std::io::BufRead;

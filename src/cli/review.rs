@@ -134,8 +134,10 @@ impl<W: Write> Review<'_, W> {
     }
 
     /// A WARC input: each record with text is a page, named by its byte offset. A
-    /// malformed record is reported and counted.
+    /// malformed record is reported and follows `--on-error`, as in the filter; one that
+    /// breaks the framing fails the input (counted).
     fn warc(&mut self, name: &str, reader: Input) -> Result<()> {
+        let stop = self.args.on_error == OnError::Fail;
         for item in warc::Records::new(reader, warc::max_record_bytes(self.args)) {
             match item {
                 warc::Item::Record(r) => {
@@ -143,8 +145,17 @@ impl<W: Write> Review<'_, W> {
                         self.page(&format!("{name}@{}", r.offset), text, url.as_deref())?;
                     }
                 }
-                warc::Item::Malformed { offset, msg, .. } => {
-                    self.fail(anyhow!("{name}: record at byte {offset}: {msg}"))?;
+                warc::Item::Malformed { offset, msg, lost } => {
+                    let at = format!("{name}: record at byte {offset}");
+                    if lost {
+                        self.fail(anyhow!("{at}: {msg}; the rest of the input cannot be read"))?;
+                        continue;
+                    }
+                    self.out.flush()?;
+                    diag::error(&anyhow!("{at}: {msg}"));
+                    if stop {
+                        return Err(corpus::stopped(&at));
+                    }
                 }
                 warc::Item::Io(offset, e) => {
                     self.fail(anyhow!(e).context(format!("{name}: record at byte {offset}")))?;
