@@ -269,3 +269,18 @@ fn a_short_first_paragraph_joins_the_run_and_the_headline_above_it_stays() {
     assert_eq!(out, page);
     assert_eq!(clean_text(&rules, &out), out);
 }
+
+#[test]
+fn east_asian_text_is_measured_in_columns() {
+    // Each paragraph is about twenty characters, forty columns: as much text as a line of
+    // forty Latin letters, and prose as such a line would be.
+    let article = "\
+港口小镇决定重建旧海堤
+市议会星期一晚上开会，决定在冬季风暴到来之前重建旧海堤。
+工程师说，这道建于一九一一年的海堤已经出现四处裂缝。
+港务长表示，渔船今年已经两次因为海浪受损，不能再等了。
+这项工程预计花费约两百万欧元，需要八个月才能完成。
+";
+    let page = format!("  • 首页\n  • 新闻\n  • 体育\n\n{article}\n  • 隐私政策\n  • 联系我们\n");
+    assert_eq!(clean_text(&defaults(), &page), article);
+}

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use super::blocks::{blocks, visible, Visible};
+use super::blocks::{blocks, columns, visible, Visible};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
 use super::view::{block_units, kept_joined, line_units, read, Seen};
@@ -659,12 +659,9 @@ fn link_list(v: &Visible<'_>, sentence: impl FnOnce() -> bool) -> bool {
 /// lanes full, few enough that little is scored past a `stop` line.
 const SCORE_CHUNK: usize = 64;
 
-/// Characters, not bytes: UTF-8 continuation bytes do not count.
+/// Characters as columns, not bytes (see [`columns`]): an East Asian wide character counts two.
 fn chars(t: &[u8]) -> usize {
-    // Counted in byte-wide lanes, 255 bytes at a time (which the compiler vectorises).
-    t.chunks(255)
-        .map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from((b as i8) >= -0x40))))
-        .sum::<usize>()
+    columns(t)
 }
 
 /// Keep the contiguous run of blocks with the highest total score (Kadane's maximum

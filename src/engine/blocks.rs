@@ -116,10 +116,52 @@ impl LinkOpen {
 
 /// Characters (not bytes) of a line's content, leading white space included.
 fn width_of(b: &[u8]) -> usize {
-    // Counted in byte-wide lanes, 255 bytes at a time (which the compiler vectorises).
-    b.chunks(255)
-        .map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from((b as i8) >= -0x40))))
-        .sum()
+    columns(b)
+}
+
+/// The columns `b` takes in a terminal: one a character, two an East Asian wide one (CJK
+/// ideographs, kana, Hangul, fullwidth forms, most emoji), as `w3m` and `lynx` count when
+/// they wrap, and as much as a reader reads in two Latin letters.
+pub(crate) fn columns(b: &[u8]) -> usize {
+    // Counted in byte-wide lanes, 255 bytes at a time (which the compiler vectorises),
+    // with the largest byte beside the count.
+    let (chars, top) = b.chunks(255).fold((0usize, 0u8), |(n, top), c| {
+        let (k, t) = c.iter().fold((0u8, 0u8), |(k, t), &x| {
+            (k + u8::from((x as i8) >= -0x40), t.max(x))
+        });
+        (n + usize::from(k), top.max(t))
+    });
+    // A wide character is three or four bytes, nearly always led by 0xE3 or above: text
+    // without such a byte (Latin text with its curly quotes and dashes, led by 0xE2) is
+    // read once. (Conjoining Hangul Jamo and CJK radicals, led by 0xE1 and 0xE2, count two
+    // only in a text that has other wide characters.)
+    if top < 0xE3 {
+        return chars;
+    }
+    chars
+        + (0..b.len())
+            .filter(|&i| b[i] >= 0xE1 && is_wide(b[i], &b[i + 1..]))
+            .count()
+}
+
+/// Whether the character led by `lead`, `rest` following it, is East Asian wide.
+fn is_wide(lead: u8, rest: &[u8]) -> bool {
+    let at = |k: usize| rest.get(k).copied().unwrap_or(0);
+    match (lead, at(0)) {
+        (0xE1, 0x84..=0x85) => true,                    // Hangul Jamo
+        (0xE2, s) => s >= 0xBA,                         // CJK radicals, U+2E80..
+        (0xE3..=0xE9, _) => true,                       // CJK symbols, kana, ideographs
+        (0xEA, s) => s <= 0x92 || s >= 0xB0,            // Yi; Hangul syllables
+        (0xEB..=0xEC, _) => true,                       // Hangul syllables
+        (0xED, s) => s < 0x9E,                          // Hangul syllables
+        (0xEF, 0xA4..=0xAB) => true,                    // CJK compatibility ideographs
+        (0xEF, 0xBC) => true,                           // fullwidth forms
+        (0xEF, 0xBD) => at(1) <= 0xA0,                  // fullwidth forms, ..U+FF60
+        (0xEF, 0xBF) => (0xA0..=0xA6).contains(&at(1)), // fullwidth signs
+        (0xF0, 0x9F) => at(1) >= 0x8C,                  // emoji, U+1F300..
+        (0xF0, 0xA0..=0xBF) => true,                    // CJK extensions, U+20000..
+        _ => false,
+    }
 }
 
 /// The page's wrap width, or `None` for a page that is not hard-wrapped.
@@ -606,6 +648,30 @@ mod tests {
             (&*v.text, v.links, v.link_bytes),
             (&b"change and more"[..], 1, 6)
         );
+    }
+
+    #[test]
+    fn east_asian_wide_characters_take_two_columns() {
+        assert_eq!(columns(b"plain text"), 10);
+        // Narrow: accented Latin, Cyrillic, typographic punctuation, halfwidth katakana.
+        assert_eq!(
+            columns("caf\u{e9} \u{43c}\u{438}\u{440} \u{201c}\u{2014}\u{201d} \u{ff76}".as_bytes()),
+            14
+        );
+        // Wide: ideographs, kana, Hangul, fullwidth forms, the ideographic full stop, emoji.
+        for wide in [
+            "\u{6d77}",
+            "\u{3042}",
+            "\u{30ab}",
+            "\u{d55c}",
+            "\u{ff21}",
+            "\u{3002}",
+            "\u{1f600}",
+            "\u{20000}",
+        ] {
+            assert_eq!(columns(wide.as_bytes()), 2, "{wide}");
+        }
+        assert_eq!(columns("\u{6e2f}\u{53e3} ok".as_bytes()), 7);
     }
 
     #[test]
