@@ -813,6 +813,32 @@ fn region(
             to = k + 1;
         }
     }
+    if p.introduced_lists {
+        // The run ends with a sentence that introduces what follows ("...after 36 races:"):
+        // the list or table under it is the article's.
+        let last = (from..to).rev().find(|&k| has_text(&units[k]));
+        let intro = last.is_some_and(|k| {
+            let v = visible(&units[k].text);
+            v.text.trim_ascii_end().ends_with(b":") && chars(&v.text) >= p.prose_chars
+        });
+        if intro {
+            for (k, u) in units.iter().enumerate().skip(to) {
+                if u.text.is_empty() && !u.removed {
+                    continue;
+                }
+                if u.removed || is_stop(sc, u) {
+                    break;
+                }
+                let v = visible(&u.text);
+                let listed = p.list.as_ref().is_some_and(|re| re.is_match(sc, u.first))
+                    || super::blocks::starts_element(u.first);
+                if !listed || link_list(&v, || true) {
+                    break;
+                }
+                to = k + 1;
+            }
+        }
+    }
     // Inside the run: `min_run` or more adjacent blocks (no blank line between) that score
     // nothing (menus, link lists, share widgets) go too.
     if p.min_run > 0 {

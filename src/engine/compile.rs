@@ -599,6 +599,7 @@ fn compile_with(
                 heading: p.heading,
                 trailing_sentences: p.trailing_sentences,
                 leading_sentences: p.leading_sentences,
+                introduced_lists: p.introduced_lists,
                 bridge: p.bridge_percent as f64 / 100.0,
                 bridge_min: p.bridge_min as f64,
                 min_prose_percent: p.min_prose_percent as f64,

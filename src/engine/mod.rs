@@ -146,6 +146,7 @@ pub(crate) struct RegionParams {
     pub(crate) heading: bool,
     pub(crate) trailing_sentences: bool,
     pub(crate) leading_sentences: bool,
+    pub(crate) introduced_lists: bool,
     pub(crate) bridge: f64,
     pub(crate) bridge_min: f64,
     pub(crate) min_prose_percent: f64,

@@ -210,6 +210,9 @@ pub struct RegionSpec {
     /// Extend the run over the sentence-like lines that come before it (before the
     /// headline is looked for).
     pub leading_sentences: bool,
+    /// Extend the run over the list or table (list-shaped blocks) under its last block
+    /// when that block is prose ending with a colon.
+    pub introduced_lists: bool,
     /// Percent of a weaker stretch's cost that prose beyond it must outweigh to join the
     /// run (0: off).
     pub bridge_percent: usize,

@@ -115,6 +115,9 @@ pub struct RawRule {
     pub trailing_sentences: Option<Spanned<bool>>,
     /// `region`: extend the run over the sentence-like lines that come before it.
     pub leading_sentences: Option<Spanned<bool>>,
+    /// `region`: extend the run over the list or table that its last sentence introduces
+    /// with a colon.
+    pub introduced_lists: Option<Spanned<bool>>,
     /// `region`: prose beyond a weaker stretch joins the run when it outweighs the stretch
     /// counted at this percent of its cost (0: off).
     pub bridge_percent: Option<Spanned<i64>>,
