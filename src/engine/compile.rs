@@ -385,6 +385,43 @@ fn from_end(pattern: &str) -> bool {
     run(ends(&ast, true)) && !run(ends(&ast, false))
 }
 
+/// `pattern` with its named groups (`(?P<keep>…)`, `(?<keep>…)`) made non-capturing, for a
+/// regex that joins the patterns of several rules. A pattern that does not parse is
+/// returned as it is (its own compile reports it).
+fn without_names(pattern: &str) -> String {
+    use regex_syntax::ast::{Ast, GroupKind};
+    fn opens(a: &Ast, out: &mut Vec<(usize, usize)>) {
+        match a {
+            Ast::Group(g) => {
+                if let GroupKind::CaptureName { name, .. } = &g.kind {
+                    // From `(` to the `>` after the name.
+                    out.push((g.span.start.offset, name.span.end.offset + 1));
+                }
+                opens(&g.ast, out);
+            }
+            Ast::Concat(c) => c.asts.iter().for_each(|x| opens(x, out)),
+            Ast::Alternation(x) => x.asts.iter().for_each(|x| opens(x, out)),
+            Ast::Repetition(r) => opens(&r.ast, out),
+            _ => {}
+        }
+    }
+    let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(pattern) else {
+        return pattern.to_string();
+    };
+    let mut spans = Vec::new();
+    opens(&ast, &mut spans);
+    spans.sort_unstable();
+    let mut out = String::with_capacity(pattern.len());
+    let mut at = 0;
+    for (from, to) in spans {
+        out.push_str(&pattern[at..from]);
+        out.push_str("(?:");
+        at = to;
+    }
+    out.push_str(&pattern[at..]);
+    out
+}
+
 fn combined_error(e: regex::Error) -> LoadError {
     LoadError::new(
         crate::rules::Pos {
@@ -631,6 +668,11 @@ fn compile_with(
         });
     }
     if !span_alts.is_empty() {
+        // Only asked whether (and which) patterns match: no group is read, and two rules'
+        // `keep` groups must not clash in one regex.
+        let span_alts: Vec<String> = span_alts.iter().map(|p| without_names(p)).collect();
+        let wrapped: Vec<String> = wrapped_alts.iter().map(|p| without_names(p)).collect();
+        wrapped_alts = wrapped;
         let alts: Vec<String> = span_alts.iter().map(|p| format!("(?:{p})")).collect();
         spans.any = Some(
             reg.build(&[alts.join("|")], false, COMBINED)
@@ -859,6 +901,24 @@ mod tests {
     }
 
     /// Whatever the direction, a trigger matches the lines the plain regex matches.
+    #[test]
+    fn named_groups_become_plain_groups_where_rules_are_joined() {
+        assert_eq!(
+            without_names(r"\[(?P<keep>[^\]]*)\]\(x\)"),
+            r"\[(?:[^\]]*)\]\(x\)"
+        );
+        assert_eq!(
+            without_names(r"a(?<keep>b|(?P<in>c))[(?P<n>]"),
+            r"a(?:b|(?:c))[(?P<n>]"
+        );
+        assert_eq!(without_names(r"(unclosed"), r"(unclosed");
+        // Two strip rules with a `keep` group each load together.
+        let two = "[[rule]]\nid = \"t/a\"\nwhy = \"w\"\nkind = \"strip\"\nspans = ['<(?P<keep>a)>']\n\n\
+                   [[rule]]\nid = \"t/b\"\nwhy = \"w\"\nkind = \"strip\"\nspans = ['\\{(?P<keep>b)\\}']\n";
+        let rs = crate::load(&[crate::Source::new("t.toml", two)]).unwrap();
+        assert_eq!(rs.clean(b"x <a> {b} y\n", None), b"x a b y\n");
+    }
+
     #[test]
     fn backward_triggers_match_as_forward_ones() {
         let patterns = [
