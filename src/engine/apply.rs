@@ -620,7 +620,7 @@ fn region_scores(
     if texts.is_empty() {
         return;
     }
-    let lens: Vec<usize> = texts.iter().map(|t| chars(t)).collect();
+    let lens: Vec<usize> = texts.iter().map(|t| columns(t)).collect();
     // Only blocks shorter than `chrome-max-chars` are asked about prompts.
     let max = match p.chrome_max_chars {
         0 => usize::MAX,
@@ -658,11 +658,6 @@ fn link_list(v: &Visible<'_>, sentence: impl FnOnce() -> bool) -> bool {
 /// How many units [`region_scores`] scores at a time: enough to keep the prompt search's
 /// lanes full, few enough that little is scored past a `stop` line.
 const SCORE_CHUNK: usize = 64;
-
-/// Characters as columns, not bytes (see [`columns`]): an East Asian wide character counts two.
-fn chars(t: &[u8]) -> usize {
-    columns(t)
-}
 
 /// Keep the contiguous run of blocks with the highest total score (Kadane's maximum
 /// subarray) and remove the kept lines around it. A block is a paragraph as the reader
@@ -786,7 +781,7 @@ fn region(
             let v = visible(&units[h].text);
             if plain(sc, units[h].first)
                 && plain(sc, &v.text)
-                && chars(&v.text) < p.long_chars
+                && columns(&v.text) < p.long_chars
                 && !link_list(&v, || true)
             {
                 from = h;
@@ -819,7 +814,7 @@ fn region(
         let last = (from..to).rev().find(|&k| has_text(&units[k]));
         let intro = last.is_some_and(|k| {
             let v = visible(&units[k].text);
-            v.text.trim_ascii_end().ends_with(b":") && chars(&v.text) >= p.prose_chars
+            v.text.trim_ascii_end().ends_with(b":") && columns(&v.text) >= p.prose_chars
         });
         if intro {
             for (k, u) in units.iter().enumerate().skip(to) {

@@ -114,11 +114,6 @@ impl LinkOpen {
     }
 }
 
-/// Characters (not bytes) of a line's content, leading white space included.
-fn width_of(b: &[u8]) -> usize {
-    columns(b)
-}
-
 /// The columns `b` takes in a terminal: one a character, two an East Asian wide one (CJK
 /// ideographs, kana, Hangul, fullwidth forms, most emoji), as `w3m` and `lynx` count when
 /// they wrap, and as much as a reader reads in two Latin letters.
@@ -193,7 +188,7 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
             measured += 1;
             continue;
         }
-        let w = width_of(content);
+        let w = columns(content);
         if w >= MEASURED {
             measured += 1;
             if w < hist.len() {
@@ -252,14 +247,14 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
     if starts_element(next) {
         return false;
     }
-    let here = width_of(page.content(i));
+    let here = columns(page.content(i));
     let first_word = next
         .iter()
         .position(|b| b.is_ascii_whitespace())
         .map_or(next, |p| &next[..p]);
     // A wrapper moves a word to the next line when it does not fit after this one. The
     // width is a percentile, so allow a column of slack.
-    here * 2 >= width && here + 1 + width_of(first_word) + 1 > width
+    here * 2 >= width && here + 1 + columns(first_word) + 1 > width
 }
 
 /// Bullets a converter prints: •, ●, ○, ▪, ◦, ·, ►, ▸, □, ☆.
