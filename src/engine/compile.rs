@@ -548,7 +548,7 @@ fn compile_with(
     let mut viewed = Builder::default();
     let mut spans = SpanMatcher::default();
     let mut span_alts = Vec::new();
-    let mut wrapped_alts = Vec::new();
+    let mut wrapped_alts: Vec<String> = Vec::new();
     let mut rules = Vec::with_capacity(specs.len());
     for (i, r) in specs.into_iter().enumerate() {
         let idx = u32::try_from(i).expect("fewer than 2^32 rules");
@@ -582,11 +582,13 @@ fn compile_with(
             // The set only says whether (and which) spans match somewhere, and `\s*X`
             // matches somewhere exactly when `X` does: without the leading `\s*` it can skip
             // ahead to X's literal text instead of trying every position.
-            let text = p.text.strip_prefix(r"\s*").unwrap_or(&p.text);
-            span_alts.push(text.to_owned());
+            // Only asked whether (and which) patterns match: no group is read, and two
+            // rules' `keep` groups must not clash in one regex.
+            let text = without_names(p.text.strip_prefix(r"\s*").unwrap_or(&p.text));
             if r.view == View::Block {
                 wrapped_alts.push(format!("(?:{text})"));
             }
+            span_alts.push(text);
             spans.each.push((idx, reg.register(re)));
         }
         let step = match &r.kind {
@@ -668,11 +670,6 @@ fn compile_with(
         });
     }
     if !span_alts.is_empty() {
-        // Only asked whether (and which) patterns match: no group is read, and two rules'
-        // `keep` groups must not clash in one regex.
-        let span_alts: Vec<String> = span_alts.iter().map(|p| without_names(p)).collect();
-        let wrapped: Vec<String> = wrapped_alts.iter().map(|p| without_names(p)).collect();
-        wrapped_alts = wrapped;
         let alts: Vec<String> = span_alts.iter().map(|p| format!("(?:{p})")).collect();
         spans.any = Some(
             reg.build(&[alts.join("|")], false, COMBINED)
