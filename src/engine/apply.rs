@@ -5,7 +5,7 @@
 //! that could go wrong was checked when the rules were loaded.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
 use super::blocks::{blocks, columns, visible, Visible};
@@ -285,6 +285,24 @@ pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[b
         } else {
             Vec::new()
         };
+        // The line a `cut` span ends (the last one here, and the only edit so far) is
+        // stripped too: the cut's span is one more span of it, and its edit is made again.
+        if let (Some(i), [cut]) = (limit.checked_sub(1), &edits[..]) {
+            if fate[i] == Fate::Edited(0) && span_lines[i] {
+                let base = page.trimmed_range(i).start;
+                let (r, c) = cut.removed[0].clone();
+                let mut extra: Vec<_> = wrapped.iter().filter(|w| w.0 == i).cloned().collect();
+                extra.push((i, r.start - base..page.trimmed(i).len(), c));
+                let saved = edits.pop();
+                fate[i] = match strip(rs, sc, page, i, active, &extra, &mut edits) {
+                    Some(new) => new,
+                    None => {
+                        edits.extend(saved);
+                        Fate::Edited(0)
+                    }
+                };
+            }
+        }
         let mut next = 0;
         for (i, f) in fate.iter_mut().enumerate().take(limit) {
             let from = next;
@@ -553,6 +571,20 @@ struct Unit<'p> {
     first: &'p [u8],
     /// An earlier rule removed every non-blank line of the block.
     removed: bool,
+    /// Its score, once [`region_scores`] has given it one, and whether it is a stop line
+    /// and reads as a sentence, once asked: the region's later rounds reuse them.
+    score: Cell<Option<f64>>,
+    stop: Cell<Option<bool>>,
+    sentence: Cell<Option<bool>>,
+}
+
+/// `cell`'s value, computed by `f` the first time.
+fn cached(cell: &Cell<Option<bool>>, f: impl FnOnce() -> bool) -> bool {
+    cell.get().unwrap_or_else(|| {
+        let v = f();
+        cell.set(Some(v));
+        v
+    })
 }
 
 /// The region's units: the page's blocks up to `limit` (see [`blocks`]).
@@ -572,6 +604,9 @@ fn units<'p>(
         out.push(Unit {
             first: first.map_or(&[][..], |i| page.trimmed(i)),
             removed: first.is_none() && lines.clone().any(|i| !page.is_blank(i)),
+            score: Cell::new(None),
+            stop: Cell::new(None),
+            sentence: Cell::new(None),
             lines,
             text,
         });
@@ -589,7 +624,7 @@ fn units<'p>(
 /// the chunk's units at once (see [`ManyRe`](super::re::ManyRe)).
 fn region_scores(
     sc: &mut Scratch,
-    units: &[Unit<'_>],
+    units: &[&Unit<'_>],
     (from, to): (usize, usize),
     p: &RegionParams,
     scores: &mut Vec<f64>,
@@ -600,6 +635,10 @@ fn region_scores(
     let mut prompt: Vec<bool> = Vec::new();
     for (k, u) in units.iter().enumerate().take(to).skip(from) {
         let t = u.first;
+        if let Some(score) = u.score.get() {
+            scores.push(score);
+            continue;
+        }
         scores.push(if u.removed {
             -p.removed_penalty
         } else if u.text.is_empty() {
@@ -646,6 +685,9 @@ fn region_scores(
         };
         scores[k] = score;
     }
+    for (u, &score) in units.iter().zip(scores.iter()).take(to).skip(from) {
+        u.score.set(Some(score));
+    }
 }
 
 /// Whether a block read as `v` is a link list, a teaser or a picture: nothing but images,
@@ -677,31 +719,72 @@ fn region(
     p: &RegionParams,
     c: Cause,
 ) {
-    let units = units(page, blocks, fate, limit);
+    let all = units(page, blocks, fate, limit);
+    let refs: Vec<&Unit<'_>> = all.iter().collect();
+    region_on(sc, page, &refs, fate, limit, p, c);
+    let mut seen = refs.len();
+    // Cleaned again, the output has none of the blocks removed here (by earlier rules or
+    // this one): the region is sought again without them until it keeps all it is given,
+    // so that a second pass finds the same region. (A removed block between two parts of
+    // the article costs `removed-penalty` here, and nothing there.) Blocks are removed
+    // whole, so the rest keep their text and their scores.
+    for _ in 0..MAX_REGION_ROUNDS {
+        let rest: Vec<&Unit<'_>> = all
+            .iter()
+            .filter(|u| {
+                let mut text = u.lines.clone().filter(|&i| !page.is_blank(i)).peekable();
+                text.peek().is_none() || text.any(|i| fate[i] == Fate::Kept)
+            })
+            .collect();
+        // The same blocks as the last round: the same region.
+        if rest.len() == seen || !region_on(sc, page, &rest, fate, limit, p, c) {
+            break;
+        }
+        seen = rest.len();
+    }
+}
+
+/// How many times [`region`] seeks the region again at most: each round only removes,
+/// and a round that removes nothing ends the search.
+const MAX_REGION_ROUNDS: usize = 4;
+
+/// One round of [`region`] on `units`; whether it removed any line.
+fn region_on(
+    sc: &mut Scratch,
+    page: &Page<'_>,
+    units: &[&Unit<'_>],
+    fate: &mut [Fate],
+    limit: usize,
+    p: &RegionParams,
+    c: Cause,
+) -> bool {
+    let kept_before = fate[..limit].iter().filter(|f| **f == Fate::Kept).count();
     let n = units.len();
     let (mut best, mut from, mut to) = (0.0f64, 0, 0);
     let (mut cur, mut start) = (0.0f64, 0);
     // Scores of the units scanned, kept for the min-run pass.
     let mut scores = Vec::with_capacity(n);
-    let is_stop = |sc: &mut Scratch, u: &Unit<'_>| {
-        u.lines
-            .clone()
-            .find(|&i| !page.is_blank(i))
-            .is_some_and(|i| {
-                // Read as a reader sees it too: `### Comments`, `* [Comments](…)`.
-                let t = page.trimmed(i);
-                p.stop.as_ref().is_some_and(|re| {
-                    re.is_match(sc, t) || {
-                        let v = visible(t);
-                        v.text.len() != t.len() && re.is_match(sc, &v.text)
-                    }
+    let is_stop = |sc: &mut Scratch, u: &&Unit<'_>| {
+        cached(&u.stop, || {
+            u.lines
+                .clone()
+                .find(|&i| !page.is_blank(i))
+                .is_some_and(|i| {
+                    // Read as a reader sees it too: `### Comments`, `* [Comments](…)`.
+                    let t = page.trimmed(i);
+                    p.stop.as_ref().is_some_and(|re| {
+                        re.is_match(sc, t) || {
+                            let v = visible(t);
+                            v.text.len() != t.len() && re.is_match(sc, &v.text)
+                        }
+                    })
                 })
-            })
+        })
     };
     let mut end = n;
     for k in 0..n {
         if k == scores.len() {
-            region_scores(sc, &units, (k, n.min(k + SCORE_CHUNK)), p, &mut scores);
+            region_scores(sc, units, (k, n.min(k + SCORE_CHUNK)), p, &mut scores);
         }
         // A stop line counts even when an earlier rule removed it.
         if best >= p.stop_after && is_stop(sc, &units[k]) {
@@ -718,7 +801,7 @@ fn region(
         }
     }
     if best <= 0.0 {
-        return;
+        return false;
     }
     // When unsure, keep: prose beyond a weaker stretch (a table, a list, a subheading
     // between two parts of the article) joins the run when it outweighs that stretch,
@@ -747,20 +830,22 @@ fn region(
     let prose = |r: Range<usize>| scores[r].iter().filter(|&&s| s > 0.0).sum::<f64>();
     let kept = prose(from..to);
     if kept * 100.0 < (kept + prose(0..from) + prose(to..end)) * p.min_prose_percent {
-        return;
+        return false;
     }
-    let has_text = |u: &Unit<'_>| !u.text.is_empty();
+    let has_text = |u: &&Unit<'_>| !u.text.is_empty();
     let plain = |sc: &mut Scratch, t: &[u8]| {
         !p.list.as_ref().is_some_and(|re| re.is_match(sc, t))
             && !p.chrome.as_ref().is_some_and(|re| re.is_match(sc, t))
     };
     // A block that reads as a sentence of the article: no list, prompt or link list.
-    let sentence = |sc: &mut Scratch, u: &Unit<'_>| {
-        let v = visible(&u.text);
-        plain(sc, u.first)
-            && plain(sc, &v.text)
-            && p.prose.is_match(sc, &v.text)
-            && !link_list(&v, || true)
+    let sentence = |sc: &mut Scratch, u: &&Unit<'_>| {
+        cached(&u.sentence, || {
+            let v = visible(&u.text);
+            plain(sc, u.first)
+                && plain(sc, &v.text)
+                && p.prose.is_match(sc, &v.text)
+                && !link_list(&v, || true)
+        })
     };
     if p.leading_sentences {
         // A block an earlier rule removed ends the search: what lies above it is not
@@ -875,6 +960,7 @@ fn region(
             *f = Fate::Removed(c);
         }
     }
+    fate[..limit].iter().filter(|f| **f == Fate::Kept).count() != kept_before
 }
 
 /// The spans of active `view = "block"` strip rules in the wrapped blocks of a page: each
@@ -1146,14 +1232,18 @@ crossing of the winter season, whatever the day of the week.
             clean(&line, WRAPPED_LINK.as_bytes()),
             WRAPPED_LINK.as_bytes()
         );
-        // A page that is not wrapped has one-line blocks: the block view finds what the
-        // line view finds.
-        let flat = "Read the [timetable](https://example.com/t) first.\nA [broken\nlink](https://example.com/b) stays.\n";
-        let got = clean(&block, flat.as_bytes());
-        assert_eq!(got, clean(&line, flat.as_bytes()));
+        // A page that is not wrapped has one-line blocks, but for a link the converter
+        // broke at a line break in its text: the block view finds what the line view
+        // finds, and that link too.
+        let flat = "Read the [timetable](https://example.com/t) first.\nA [broken\nlink](https://example.com/b) goes.\nA [bracket\nstays.\n";
+        let got = clean(&line, flat.as_bytes());
         assert_eq!(
             got,
-            b"Read the timetable first.\nA [broken\nlink](https://example.com/b) stays.\n"
+            b"Read the timetable first.\nA [broken\nlink](https://example.com/b) goes.\nA [bracket\nstays.\n"
+        );
+        assert_eq!(
+            clean(&block, flat.as_bytes()),
+            b"Read the timetable first.\nA broken\nlink goes.\nA [bracket\nstays.\n"
         );
     }
 

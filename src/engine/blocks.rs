@@ -31,11 +31,13 @@ const MEASURED: usize = 20;
 /// Lines just past a wrap width, in percent of those just under it, that a wrapped page may
 /// have (times three): a URL, a table row or a preformatted line that no wrapper breaks.
 const OVER_WIDTH_PERCENT: usize = 5;
-/// A wrapped page has at least this share of its measured lines, in percent, ending near
-/// the width.
+/// A wrapped page has at least this share of its lines that go on, in percent, agreeing with
+/// its width.
 const NEAR_PERCENT: usize = 15;
-/// A wrapped page has at least this many measured lines ending near the width.
-const MIN_NEAR: usize = 4;
+/// A wrapped page has at least this many lines agreeing with its width: on a shorter text a
+/// few lines of one paragraph a line that happen to stop near one column would make it
+/// "wrapped", and the same text cleaned again (with fewer of them) would read otherwise.
+const MIN_NEAR: usize = 6;
 /// "Near the width": within this many characters of it.
 const NEAR: usize = 15;
 /// Lines a broken link target may run over: a wrapper breaks a URL only at its hyphens and
@@ -47,32 +49,71 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
     let n = page.len();
     let width = wrap_width(page);
     let mut out = Vec::with_capacity(n);
+    // Only lines with a `[` open a link: the next one on the page is sought once, not on
+    // every line.
+    let mut brackets = Brackets::new(page.bytes());
+    let mut after = |open: LinkOpen, i: usize| {
+        let r = page.trimmed_range(i);
+        if open.is_open() || brackets.any_in(r.clone()) {
+            open.after(&page.bytes()[r])
+        } else {
+            open
+        }
+    };
     let mut i = 0;
     while i < n {
         let start = i;
-        if let Some(w) = width {
-            // A Markdown link the wrapper broke (in its text, or at a hyphen of its URL)
-            // goes on to the line that closes it, however short the lines.
-            // Lines held only by an open link are counted: a stray `[` or `](` in the text
-            // gives up after a few.
-            let mut open = LinkOpen::default().after(page.trimmed(i));
-            let mut held = 0;
-            while i + 1 < n {
-                if continues(page, i, w) {
-                    held = 0;
-                } else if open.is_open() && held < MAX_LINK_LINES && !page.is_blank(i + 1) {
-                    held += 1;
-                } else {
-                    break;
-                }
-                i += 1;
-                open = open.after(page.trimmed(i));
+        // A Markdown link broken over lines (by the wrapper, in its text or at a hyphen of
+        // its URL, or by the converter, at a line break in its text) goes on to the line
+        // that closes it, however short the lines, wrapped page or not. Lines held only by
+        // an open link are counted: a stray `[` or `](` in the text gives up after a few.
+        let mut open = after(LinkOpen::default(), i);
+        let mut held = 0;
+        // A list item goes on in the lines indented under its text (`* Title` over
+        // `  Its summary.`), wrapped page or not.
+        let item = item_column(page.content(i));
+        while i + 1 < n {
+            if width.is_some_and(|w| continues(page, i, w))
+                || item.is_some_and(|c| under_item(page, i + 1, c))
+            {
+                held = 0;
+            } else if open.is_open() && held < MAX_LINK_LINES && !page.is_blank(i + 1) {
+                held += 1;
+            } else {
+                break;
             }
+            i += 1;
+            open = after(open, i);
         }
         i += 1;
         out.push(start..i);
     }
     out
+}
+
+/// The `[`s of a page, for lines visited in order: where the next one is, sought again only
+/// once a line past it is asked about.
+struct Brackets<'p> {
+    bytes: &'p [u8],
+    /// The offset of the next `[` at or after the last line asked about (`bytes.len()`:
+    /// none).
+    next: usize,
+}
+
+impl<'p> Brackets<'p> {
+    fn new(bytes: &'p [u8]) -> Self {
+        let next = memchr::memchr(b'[', bytes).unwrap_or(bytes.len());
+        Brackets { bytes, next }
+    }
+
+    /// Whether bytes `r` (lines asked about in order) hold a `[`.
+    fn any_in(&mut self, r: Range<usize>) -> bool {
+        if self.next < r.start {
+            self.next = memchr::memchr(b'[', &self.bytes[r.start..])
+                .map_or(self.bytes.len(), |k| r.start + k);
+        }
+        self.next < r.end
+    }
 }
 
 /// How much of a Markdown link is still open at the end of a line: `[` not yet closed by
@@ -90,27 +131,34 @@ impl LinkOpen {
 
     /// The state after line `t`, given the state at its start.
     fn after(mut self, t: &[u8]) -> Self {
-        if !self.is_open() && memchr::memchr(b'[', t).is_none() {
-            return self;
-        }
+        // Only the bytes that change the state are visited.
         let mut i = 0;
-        while i < t.len() {
+        loop {
+            let rest = &t[i..];
+            let next = if self.target {
+                memchr::memchr(b')', rest)
+            } else if self.brackets == 0 {
+                memchr::memchr(b'[', rest)
+            } else {
+                memchr::memchr2(b'[', b']', rest)
+            };
+            let Some(k) = next else {
+                return self;
+            };
+            i += k;
             match t[i] {
-                b')' if self.target => self.target = false,
-                _ if self.target => {}
+                b')' => self.target = false,
                 b'[' => self.brackets += 1,
-                b']' => {
-                    self.brackets = self.brackets.saturating_sub(1);
+                _ => {
+                    self.brackets -= 1;
                     if t.get(i + 1) == Some(&b'(') {
                         self.target = true;
                         i += 1;
                     }
                 }
-                _ => {}
             }
             i += 1;
         }
-        self
     }
 }
 
@@ -161,12 +209,25 @@ fn is_wide(lead: u8, rest: &[u8]) -> bool {
 
 /// The page's wrap width, or `None` for a page that is not hard-wrapped.
 ///
-/// A wrapper leaves a cliff in the line lengths: many lines end just short of the width
-/// and few just past it (a long link or table row that no wrapper breaks). The width is
-/// the cliff with most lines under it, if enough lines stand there.
+/// A greedy wrapper ends a line where the next word would not fit: a line of `here`
+/// columns that goes on into a line starting with a word of `word` columns says the width
+/// is from `here` to `here + word + 1` (a column of slack). The width is the one the most
+/// such lines agree with, if enough of them do and few other lines run just past it (a
+/// long URL or table row that no wrapper breaks). Only lines that go on count: on a page
+/// of one paragraph a line, lines of one length (labels, dates, a menu) stand between
+/// blank lines and say nothing, and the cleaned page, with fewer of them, would read
+/// otherwise. One line past the others (a heading set with another margin) is outvoted.
 fn wrap_width(page: &Page<'_>) -> Option<usize> {
-    let mut hist = [0usize; MAX_WIDTH + NEAR + 1];
-    let mut measured = 0;
+    const LEN: usize = MAX_WIDTH + NEAR + 2;
+    // Lines by width (of more than one word and without a link target, which no wrapper
+    // breaks), for "just past the width"; and, as differences (`agree[x]` is the change
+    // from `x - 1` to `x`), the lines that go on and agree with width `x`.
+    let mut hist = [0usize; LEN];
+    let mut agree = [0isize; LEN + 1];
+    // Lines that go on (the lines that could be a wrapped paragraph's).
+    let mut measured = 0usize;
+    // Lines that agree with some width.
+    let mut agreeing = 0usize;
     for i in 0..page.len() {
         if page.is_blank(i) {
             continue;
@@ -183,53 +244,137 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
         if starts_element(t) && link_close(t).is_some() {
             continue;
         }
+        let word = next_word(page, i);
+        measured += usize::from(word.is_some());
         // Too long to be under any wrap width, even at four bytes a character.
-        if content.len() > 4 * hist.len() {
-            measured += 1;
+        if content.len() > 4 * LEN {
             continue;
         }
-        let w = columns(content);
-        if w >= MEASURED {
-            measured += 1;
-            if w < hist.len() {
-                hist[w] += 1;
+        // A prefix of `LEN` bytes takes at most the columns of the line: a line of one
+        // paragraph is seldom read whole.
+        if content.len() > LEN && columns(&content[..LEN]) >= LEN {
+            continue;
+        }
+        let here = columns(content);
+        if !(MEASURED..LEN).contains(&here) {
+            continue;
+        }
+        let link = link_close(t).is_some();
+        if !link && !one_word(t) {
+            hist[here] += 1;
+        }
+        // A line holding a link target may run past the width: it agrees with none.
+        if let (Some(word), false) = (word, link) {
+            let hi = (here + word + 1).min(2 * here).min(LEN - 1);
+            if here <= hi {
+                agree[here] += 1;
+                agree[hi + 1] -= 1;
+                agreeing += 1;
             }
         }
     }
-    if measured < 2 * MIN_NEAR {
+    // Too few lines to agree on any width (most pages of one paragraph a line).
+    if agreeing < MIN_NEAR {
         return None;
     }
-    // `upto[x]`: lines narrower than `x`, so a window's count is a difference.
-    let mut upto = [0usize; MAX_WIDTH + NEAR + 2];
-    for (x, n) in hist.iter().enumerate() {
-        upto[x + 1] = upto[x] + n;
+    // `hist` summed below each width: the lines just past `x` are
+    // `sum[x + NEAR + 1] - sum[x + 1]`.
+    let mut sum = [0usize; LEN + 1];
+    for (x, h) in hist.iter().enumerate() {
+        sum[x + 1] = sum[x] + h;
     }
     let mut best: Option<(usize, usize)> = None;
-    for w in MIN_WIDTH..=MAX_WIDTH {
-        let below = upto[w + 1] - upto[w + 1 - NEAR];
-        let above = upto[w + NEAR + 1] - upto[w + 1];
-        // Lines just past the width are rare on a wrapped page.
-        if above * 100 > below * OVER_WIDTH_PERCENT * 3 {
+    let mut votes = 0isize;
+    for (x, d) in agree.iter().enumerate().take(MAX_WIDTH + 1) {
+        votes += d;
+        if x < MIN_WIDTH || votes <= 0 {
             continue;
         }
-        if best.is_none_or(|(_, b)| below > b) {
-            best = Some((w, below));
+        let votes = votes as usize;
+        // Lines just past the width are rare on a wrapped page.
+        let above = sum[x + NEAR + 1] - sum[x + 1];
+        if above * 100 > votes * OVER_WIDTH_PERCENT * 3 {
+            continue;
+        }
+        if best.is_none_or(|(_, b)| votes > b) {
+            best = Some((x, votes));
         }
     }
-    let (w, below) = best?;
-    // Clear of the lines under it: the cliff is the last column lines reach.
-    let w = (w + 1 - NEAR..=w).rev().find(|&x| hist[x] > 0).unwrap_or(w);
-    (measured >= 2 * MIN_NEAR && below >= MIN_NEAR && below * 100 >= measured * NEAR_PERCENT)
-        .then_some(w)
+    let (w, votes) = best?;
+    (votes >= MIN_NEAR && votes * 100 >= measured * NEAR_PERCENT).then_some(w)
+}
+
+/// The column a Markdown list item's text starts at (`  * Text`: 4), if line `content`
+/// starts one.
+fn item_column(content: &[u8]) -> Option<usize> {
+    let lead = content.iter().take_while(|&&b| b == b' ').count();
+    let t = &content[lead..];
+    let marker = match *t.first()? {
+        b'*' | b'-' | b'+' if t.get(1) == Some(&b' ') => 1,
+        b'0'..=b'9' => {
+            let digits = t.iter().take_while(|c| c.is_ascii_digit()).count();
+            (digits <= 3 && matches!(t.get(digits), Some(b'.' | b')'))).then_some(digits + 1)?
+        }
+        // A converter's bullets (`•`) are not Markdown's: under them w3m and lynx print
+        // the item's other parts (an embed code under `• Embed`), which are not its text.
+        _ => return None,
+    };
+    let gap = t[marker..].iter().take_while(|&&b| b == b' ').count();
+    // A marker alone, or one not followed by a space, starts no item text.
+    (gap > 0 && marker + gap < t.len()).then_some(lead + marker + gap)
+}
+
+/// Whether line `i` is indented under a list item's text at `column`: not blank, indented
+/// at least as far, and no element of its own.
+fn under_item(page: &Page<'_>, i: usize, column: usize) -> bool {
+    let content = page.content(i);
+    !page.is_blank(i)
+        && content.iter().take_while(|&&b| b == b' ').count() >= column
+        && !starts_element(page.trimmed(i))
+}
+
+/// Whether trimmed line `t` is one word, after a list marker if it starts an element (a
+/// URL, its tail, a numbered reference): a wrapper had no space to break it at, so it may
+/// run past any width.
+fn one_word(t: &[u8]) -> bool {
+    let mut words = t.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
+    let (_, second, third) = (words.next(), words.next(), words.next());
+    second.is_none() || (third.is_none() && starts_element(t))
 }
 
 /// Whether line `i` (non-blank) wraps on into line `i + 1`.
 fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
-    if page.is_blank(i) || page.is_blank(i + 1) {
+    if page.is_blank(i) {
         return false;
     }
+    let Some(word) = next_word(page, i) else {
+        return false;
+    };
+    let here = columns(page.content(i));
+    // A wrapper moves a word to the next line when it does not fit after this one. The
+    // width is a percentile, so allow a column of slack.
+    if here * 2 >= width && here + 1 + word + 1 > width {
+        return true;
+    }
+    // A sentence that goes on in lower case: a wrapped line that an earlier cleaning made
+    // shorter (a link's target stripped), so the output, cleaned again, has the blocks
+    // its input had.
+    let next = page.trimmed(i + 1);
+    next.first().is_some_and(u8::is_ascii_lowercase)
+        && !matches!(
+            page.trimmed(i).last(),
+            Some(b'.' | b'!' | b'?' | b':' | b';' | b'"' | b')' | b']')
+        )
+}
+
+/// The columns of the first word of line `i + 1`, if that line can go on from line `i`:
+/// it is not blank and starts no element of its own (a quote goes on under the same marks,
+/// `> `, `> > `).
+fn next_word(page: &Page<'_>, i: usize) -> Option<usize> {
+    if i + 1 >= page.len() || page.is_blank(i + 1) {
+        return None;
+    }
     let mut next = page.trimmed(i + 1);
-    // A quote wraps as a paragraph does, each line under the same marks (`> `, `> > `).
     let quote = |t: &[u8]| {
         let len = t.iter().take_while(|&&b| b == b'>' || b == b' ').count();
         (len, t[..len].iter().filter(|&&b| b == b'>').count())
@@ -237,24 +382,21 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
     if next.first() == Some(&b'>') {
         let (len, depth) = quote(next);
         if quote(page.trimmed(i)).1 != depth {
-            return false;
+            return None;
         }
         next = &next[len..];
         if next.is_empty() {
-            return false;
+            return None;
         }
     }
     if starts_element(next) {
-        return false;
+        return None;
     }
-    let here = columns(page.content(i));
     let first_word = next
         .iter()
         .position(|b| b.is_ascii_whitespace())
         .map_or(next, |p| &next[..p]);
-    // A wrapper moves a word to the next line when it does not fit after this one. The
-    // width is a percentile, so allow a column of slack.
-    here * 2 >= width && here + 1 + columns(first_word) + 1 > width
+    Some(columns(first_word))
 }
 
 /// Bullets a converter prints: •, ●, ○, ▪, ◦, ·, ►, ▸, □, ☆.
@@ -468,6 +610,13 @@ mod tests {
             + "."
     }
 
+    /// The first line of `page` that starts with `needle`.
+    fn line_starting(page: &Page<'_>, needle: &str) -> usize {
+        (0..page.len())
+            .find(|&i| page.trimmed(i).starts_with(needle.as_bytes()))
+            .unwrap()
+    }
+
     /// Greedy wrap at `w` columns.
     fn wrap(text: &str, w: usize) -> String {
         let mut out = String::new();
@@ -592,11 +741,7 @@ mod tests {
         );
         let page = Page::new(text.as_bytes());
         assert!(wrap_width(&page).is_some());
-        let line = |needle: &str| {
-            (0..page.len())
-                .find(|&i| page.trimmed(i).starts_with(needle.as_bytes()))
-                .unwrap()
-        };
+        let line = |needle: &str| line_starting(&page, needle);
         let b = blocks(&page);
         let heading = b.iter().find(|r| r.start == line("#### ")).unwrap();
         assert_eq!(heading.end, line("to-ten-past") + 1);
@@ -619,6 +764,58 @@ mod tests {
         );
         let page = Page::new(stray.as_bytes());
         assert!(blocks(&page).iter().all(|r| r.len() <= MAX_LINK_LINES + 1));
+    }
+
+    /// A Markdown list item goes on in the lines indented under its text, wrapped page or
+    /// not; a converter's own bullet does not (w3m prints an embed code under `• Embed`).
+    #[test]
+    fn list_items_take_the_lines_indented_under_them() {
+        let text = "* Harbour board moves the ferry\n  Its summary, indented under the title.\n* Next item\n\n  • Embed\n    <iframe src=\"x\">\n";
+        let page = Page::new(text.as_bytes());
+        let b = blocks(&page);
+        assert_eq!(b[0], 0..2);
+        assert_eq!(b[1], 2..3);
+        assert!(b.iter().skip(2).all(|r| r.len() == 1));
+    }
+
+    /// A link the converter broke at a line break of its text is one block on any page.
+    #[test]
+    fn a_broken_link_holds_its_lines_on_an_unwrapped_page() {
+        let text = "Short.\nA [broken\nlink](https://example.com/b) goes.\nA [bracket\n\nstays.\n";
+        let page = Page::new(text.as_bytes());
+        assert_eq!(wrap_width(&page), None);
+        let lens: Vec<usize> = blocks(&page).iter().map(|r| r.len()).collect();
+        assert_eq!(lens, [1, 2, 1, 1, 1]);
+    }
+
+    /// Cleaning a wrapped page can shorten a line (a link target stripped): the line still
+    /// goes on into a next line that continues its sentence in lower case, so the page,
+    /// cleaned again, has the blocks it had. A line that ends a sentence does not.
+    #[test]
+    fn a_shortened_wrapped_line_goes_on_in_lower_case() {
+        let body = format!("{}\n{}", wrap(&para(60, 0), 78), wrap(&para(45, 1), 78));
+        let text = format!("{body}\nthe timetable for the\nwinter season before they book.\nIt ends here.\nthen a new one\n");
+        let page = Page::new(text.as_bytes());
+        assert!(wrap_width(&page).is_some());
+        let line = |needle: &str| line_starting(&page, needle);
+        let b = blocks(&page);
+        let start = line("the timetable");
+        assert!(b.contains(&(start..start + 2)));
+        assert!(b.contains(&(line("then a new")..line("then a new") + 1)));
+    }
+
+    /// The width is the one most lines agree with: one line set with another margin (a
+    /// heading printed wider) is outvoted.
+    #[test]
+    fn the_width_most_lines_agree_with_wins() {
+        let wide = "Council votes on the budget for the harbour, the river and the night ferries";
+        let text = format!(
+            "{}\n{wide}\nand more.\n\n{}",
+            wrap(&para(80, 0), 60),
+            wrap(&para(80, 1), 60)
+        );
+        let page = Page::new(text.as_bytes());
+        assert!(wrap_width(&page).is_some_and(|w| (55..=62).contains(&w)));
     }
 
     #[test]
