@@ -574,17 +574,8 @@ struct Unit<'p> {
     /// Its score, once [`region_scores`] has given it one, and whether it is a stop line
     /// and reads as a sentence, once asked: the region's later rounds reuse them.
     score: Cell<Option<f64>>,
-    stop: Cell<Option<bool>>,
-    sentence: Cell<Option<bool>>,
-}
-
-/// `cell`'s value, computed by `f` the first time.
-fn cached(cell: &Cell<Option<bool>>, f: impl FnOnce() -> bool) -> bool {
-    cell.get().unwrap_or_else(|| {
-        let v = f();
-        cell.set(Some(v));
-        v
-    })
+    stop: OnceCell<bool>,
+    sentence: OnceCell<bool>,
 }
 
 /// The region's units: the page's blocks up to `limit` (see [`blocks`]).
@@ -605,8 +596,8 @@ fn units<'p>(
             first: first.map_or(&[][..], |i| page.trimmed(i)),
             removed: first.is_none() && lines.clone().any(|i| !page.is_blank(i)),
             score: Cell::new(None),
-            stop: Cell::new(None),
-            sentence: Cell::new(None),
+            stop: OnceCell::new(),
+            sentence: OnceCell::new(),
             lines,
             text,
         });
@@ -765,7 +756,7 @@ fn region_on(
     // Scores of the units scanned, kept for the min-run pass.
     let mut scores = Vec::with_capacity(n);
     let is_stop = |sc: &mut Scratch, u: &&Unit<'_>| {
-        cached(&u.stop, || {
+        *u.stop.get_or_init(|| {
             u.lines
                 .clone()
                 .find(|&i| !page.is_blank(i))
@@ -839,7 +830,7 @@ fn region_on(
     };
     // A block that reads as a sentence of the article: no list, prompt or link list.
     let sentence = |sc: &mut Scratch, u: &&Unit<'_>| {
-        cached(&u.sentence, || {
+        *u.sentence.get_or_init(|| {
             let v = visible(&u.text);
             plain(sc, u.first)
                 && plain(sc, &v.text)

@@ -307,7 +307,7 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
 /// The column a Markdown list item's text starts at (`  * Text`: 4), if line `content`
 /// starts one.
 fn item_column(content: &[u8]) -> Option<usize> {
-    let lead = content.iter().take_while(|&&b| b == b' ').count();
+    let lead = spaces(content);
     let t = &content[lead..];
     let marker = match *t.first()? {
         b'*' | b'-' | b'+' if t.get(1) == Some(&b' ') => 1,
@@ -319,18 +319,21 @@ fn item_column(content: &[u8]) -> Option<usize> {
         // the item's other parts (an embed code under `• Embed`), which are not its text.
         _ => return None,
     };
-    let gap = t[marker..].iter().take_while(|&&b| b == b' ').count();
+    let gap = spaces(&t[marker..]);
     // A marker alone, or one not followed by a space, starts no item text.
     (gap > 0 && marker + gap < t.len()).then_some(lead + marker + gap)
+}
+
+/// The spaces `b` starts with.
+fn spaces(b: &[u8]) -> usize {
+    b.iter().take_while(|&&b| b == b' ').count()
 }
 
 /// Whether line `i` is indented under a list item's text at `column`: not blank, indented
 /// at least as far, and no element of its own.
 fn under_item(page: &Page<'_>, i: usize, column: usize) -> bool {
     let content = page.content(i);
-    !page.is_blank(i)
-        && content.iter().take_while(|&&b| b == b' ').count() >= column
-        && !starts_element(page.trimmed(i))
+    !page.is_blank(i) && spaces(content) >= column && !starts_element(page.trimmed(i))
 }
 
 /// Whether trimmed line `t` is one word, after a list marker if it starts an element (a
@@ -351,8 +354,8 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
         return false;
     };
     let here = columns(page.content(i));
-    // A wrapper moves a word to the next line when it does not fit after this one. The
-    // width is a percentile, so allow a column of slack.
+    // A wrapper moves a word to the next line when it does not fit after this one (with
+    // the column of slack the width was inferred with).
     if here * 2 >= width && here + 1 + word + 1 > width {
         return true;
     }
