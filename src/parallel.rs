@@ -5,9 +5,11 @@
 //! The one way `clean` spreads work over threads: the binary's filter (plain pages, JSON
 //! Lines, WARC records), `clean eval` and `clean suggest` run through it, and so does
 //! [`Counter::add_batch`](crate::suggest::Counter::add_batch). It lives in the library
-//! because the library needs it too; the binary decides how many threads (`-j`). Two
-//! other threads are not fan-outs: `engine::compile` builds the trigger set on a helper
-//! thread beside the rest of the compile, and the binary watches for signals on one.
+//! because the library needs it too; the binary decides how many threads (`-j`); its
+//! variant [`ordered_map_live`] reads from a pipe on a thread of its own, so a co-process
+//! is answered while its input stays open. Two other threads are not fan-outs:
+//! `engine::compile` builds the trigger set on a helper thread beside the rest of the
+//! compile, and the binary watches for signals on one.
 //!
 //! The calling thread produces items and consumes results itself, so neither the item
 //! source (e.g. a locked stdin) nor the sink (a locked stdout) has to be `Send`.
@@ -175,6 +177,184 @@ where
     )
 }
 
+/// How much [`ordered_map_live`] holds at once: `jobs` threads clean batches of about
+/// `batch` (as the weight counts), and no item is read while those read and not yet handed
+/// to the sink weigh `budget` or four batches per thread (one is always let through).
+#[derive(Debug, Clone, Copy)]
+pub struct Flow {
+    /// Threads cleaning, the calling one included.
+    pub jobs: usize,
+    /// The weight of items read and not yet handed to the sink, past which none is read.
+    pub budget: usize,
+    /// A batch closes once it weighs this much.
+    pub batch: usize,
+}
+
+/// [`ordered_map_batched`] for a source that may wait for its writer (a pipe, a socket, a
+/// terminal): a co-process writes an item and waits for its result with its end of the
+/// pipe open. Items are read on a thread of their own, so waiting for input never holds
+/// back results: each is handed to `sink` as `Some` as soon as it and those before it are
+/// done, and `sink(None)` is called when no more are ready for now (the moment to flush a
+/// pipe). Items already read are batched up to about `flow.batch`, and a batch is not held
+/// back for items not read yet: a co-process gets batches of one, a fast pipe full ones.
+///
+/// The reading thread is not joined. When `sink` fails the run returns at once, even if
+/// the source is waiting for input that may never come; the thread then stops before
+/// reading another item (or ends with the process).
+pub fn ordered_map_live<T, R, E>(
+    flow: Flow,
+    weight: fn(&T) -> usize,
+    items: impl Iterator<Item = T> + Send + 'static,
+    work: impl Fn(T) -> R + Sync,
+    mut sink: impl FnMut(Option<R>) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+{
+    use std::sync::{Arc, Condvar};
+    /// Items read and not yet handed to the sink, shared with the reading thread.
+    #[derive(Default)]
+    struct Gate {
+        count: usize,
+        weight: usize,
+        stop: bool,
+    }
+    enum Event<T, R> {
+        Item(T),
+        End,
+        Done(usize, std::thread::Result<Vec<R>>),
+    }
+    // Items in flight are counted too, so that empty ones cannot pile up without bound.
+    let max_count = flow.jobs.max(1) * 4 * 1024;
+    let gate = Arc::new((Mutex::new(Gate::default()), Condvar::new()));
+    let (ev_tx, ev_rx) = mpsc::channel::<Event<T, R>>();
+    {
+        let (gate, tx) = (Arc::clone(&gate), ev_tx.clone());
+        // As in `ordered_map`: about four batches per thread are in flight, at most.
+        let budget = flow
+            .budget
+            .min(flow.batch.saturating_mul(4 * flow.jobs.max(1)));
+        std::thread::spawn(move || {
+            let mut items = items;
+            loop {
+                {
+                    let (lock, room) = &*gate;
+                    let mut g = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    while !g.stop && g.count > 0 && (g.count >= max_count || g.weight >= budget) {
+                        g = room.wait(g).unwrap_or_else(|e| e.into_inner());
+                    }
+                    if g.stop {
+                        return;
+                    }
+                }
+                let Some(item) = items.next() else {
+                    let _ = tx.send(Event::End);
+                    return;
+                };
+                {
+                    let mut g = gate.0.lock().unwrap_or_else(|e| e.into_inner());
+                    g.count += 1;
+                    g.weight = g.weight.saturating_add(weight(&item));
+                }
+                if tx.send(Event::Item(item)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    let release = |count: usize, w: usize| {
+        let (lock, room) = &*gate;
+        let mut g = lock.lock().unwrap_or_else(|e| e.into_inner());
+        g.count -= count;
+        g.weight -= w;
+        room.notify_one();
+    };
+    let (job_tx, job_rx) = mpsc::channel::<(usize, Vec<T>)>();
+    let job_rx = Mutex::new(job_rx);
+    let run = |batch: Vec<T>| -> std::thread::Result<Vec<R>> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            batch.into_iter().map(&work).collect()
+        }))
+    };
+    let result = std::thread::scope(|s| {
+        let job_tx = job_tx;
+        for _ in 1..flow.jobs {
+            let (job_rx, ev_tx, run) = (&job_rx, ev_tx.clone(), &run);
+            s.spawn(move || loop {
+                let next = job_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((i, batch))) = next else { break };
+                if ev_tx.send(Event::Done(i, run(batch))).is_err() {
+                    break;
+                }
+            });
+        }
+        // `pending[k]`: the results of batch `next_out + k` once they arrive, with the
+        // number of items and the weight the batch was read with.
+        let mut pending: VecDeque<(Option<Vec<R>>, usize, usize)> = VecDeque::new();
+        let (mut next_out, mut sent) = (0usize, 0usize);
+        let (mut batch, mut batch_weight) = (Vec::new(), 0usize);
+        let mut ended = false;
+        let mut unflushed = false;
+        loop {
+            let ready = ev_rx.try_recv().ok();
+            // A batch goes to the workers once full, or when nothing more is ready: it
+            // does not wait for items not read yet.
+            if !batch.is_empty() && (ready.is_none() || batch_weight >= flow.batch) {
+                pending.push_back((None, batch.len(), std::mem::take(&mut batch_weight)));
+                job_tx
+                    .send((sent, std::mem::take(&mut batch)))
+                    .expect("the calling thread holds the receiver too");
+                sent += 1;
+            }
+            let event = match ready {
+                Some(ev) => ev,
+                None => {
+                    // Nothing more is ready: what was written is flushed, and this thread
+                    // cleans a batch or waits.
+                    if unflushed {
+                        sink(None)?;
+                        unflushed = false;
+                    }
+                    if ended && next_out == sent {
+                        return Ok(());
+                    }
+                    let mine = job_rx.try_lock().ok().and_then(|rx| rx.try_recv().ok());
+                    match mine {
+                        Some((i, b)) => Event::Done(i, run(b)),
+                        None => ev_rx.recv().expect("this thread holds a sender"),
+                    }
+                }
+            };
+            match event {
+                Event::Item(item) => {
+                    batch_weight = batch_weight.saturating_add(weight(&item));
+                    batch.push(item);
+                }
+                Event::End => ended = true,
+                Event::Done(i, r) => {
+                    let r = r.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    pending[i - next_out].0 = Some(r);
+                    while let Some((Some(_), ..)) = pending.front() {
+                        let (rs, count, w) = pending.pop_front().expect("checked above");
+                        next_out += 1;
+                        release(count, w);
+                        for r in rs.expect("checked above") {
+                            unflushed = true;
+                            sink(Some(r))?;
+                        }
+                    }
+                }
+            }
+        }
+    });
+    // The reading thread stops before its next item (it may be waiting for input now).
+    let (lock, room) = &*gate;
+    lock.lock().unwrap_or_else(|e| e.into_inner()).stop = true;
+    room.notify_one();
+    result
+}
+
 /// `f` of every item of a slice already in memory, in order, on `jobs` threads: an
 /// [`ordered_map`] whose results are collected.
 pub fn map_slice<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
@@ -309,6 +489,98 @@ mod tests {
         );
         assert_eq!(err, Err(10));
         assert!(read < 100, "read {read} items after the error");
+    }
+
+    fn live_flow(jobs: usize) -> Flow {
+        Flow {
+            jobs,
+            budget: 1 << 20,
+            batch: 4,
+        }
+    }
+
+    #[test]
+    fn live_keeps_input_order_and_says_when_nothing_is_ready() {
+        for jobs in [2, 3] {
+            let (mut got, mut idle) = (Vec::new(), 0);
+            ordered_map_live(
+                live_flow(jobs),
+                |_| 1,
+                0..2000u64,
+                |i| {
+                    if i % 13 == 0 {
+                        std::thread::sleep(std::time::Duration::from_micros(100));
+                    }
+                    i * 2
+                },
+                |r| {
+                    match r {
+                        Some(r) => got.push(r),
+                        None => idle += 1,
+                    }
+                    Ok::<_, ()>(())
+                },
+            )
+            .unwrap();
+            assert_eq!(got, (0..2000).map(|i| i * 2).collect::<Vec<_>>());
+            assert!(
+                idle >= 1,
+                "jobs={jobs}: the last results were never flushed"
+            );
+        }
+    }
+
+    #[test]
+    fn live_answers_each_item_while_the_source_waits() {
+        let (in_tx, in_rx) = mpsc::channel::<u64>();
+        let (out_tx, out_rx) = mpsc::channel::<Option<u64>>();
+        let run = std::thread::spawn(move || {
+            ordered_map_live(
+                live_flow(2),
+                |_| 1,
+                in_rx.into_iter(),
+                |i| i + 100,
+                |r| out_tx.send(r).map_err(|_| ()),
+            )
+        });
+        let wait = std::time::Duration::from_secs(20);
+        for i in 0..5 {
+            in_tx.send(i).unwrap();
+            // The answer comes, then the word that nothing more is ready, before the next
+            // item is written: a co-process does not wait on itself.
+            assert_eq!(out_rx.recv_timeout(wait), Ok(Some(i + 100)));
+            assert_eq!(out_rx.recv_timeout(wait), Ok(None));
+        }
+        drop(in_tx);
+        assert_eq!(run.join().unwrap(), Ok(()));
+    }
+
+    #[test]
+    fn live_returns_on_a_sink_error_while_the_source_waits_forever() {
+        let (in_tx, in_rx) = mpsc::channel::<u64>();
+        let (done_tx, done_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let r = ordered_map_live(
+                live_flow(2),
+                |_| 1,
+                in_rx.into_iter(),
+                |i| i,
+                |r| {
+                    if r == Some(1) {
+                        Err(1)
+                    } else {
+                        Ok(())
+                    }
+                },
+            );
+            done_tx.send(r).unwrap();
+        });
+        in_tx.send(0).unwrap();
+        in_tx.send(1).unwrap();
+        // `in_tx` stays open: the source never ends, and the run must not wait for it.
+        let r = done_rx.recv_timeout(std::time::Duration::from_secs(20));
+        assert_eq!(r, Ok(Err(1)));
+        drop(in_tx);
     }
 
     #[test]

@@ -649,32 +649,43 @@ fn r19_10_explain_and_diff_on_warc_follow_on_error_as_the_filter_does() {
 #[test]
 fn r19_15_co_process_gets_each_record_answered_before_eof() {
     use std::io::BufRead;
-    let mut child = spawn(&["--jsonl", "-j", "1"]);
-    let mut w = child.stdin.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
-    let reader = std::thread::spawn(move || {
-        let mut line = String::new();
-        while r.read_line(&mut line).unwrap() > 0 {
-            tx.send(std::mem::take(&mut line)).unwrap();
+    // One thread reads, cleans and answers in turn; with more, records are read on a
+    // thread of their own while the workers clean.
+    for jobs in ["1", "2", "4"] {
+        let mut child = spawn(&["--jsonl", "-j", jobs]);
+        let mut w = child.stdin.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
+        let reader = std::thread::spawn(move || {
+            let mut line = String::new();
+            while r.read_line(&mut line).unwrap() > 0 {
+                tx.send(std::mem::take(&mut line)).unwrap();
+            }
+        });
+        let wait = std::time::Duration::from_secs(20);
+        for round in 0..3 {
+            // Stdin stays open: each answer must come all the same, in order.
+            let input = format!(
+                "{{\"text\":\"Advertising\\nOne {round}.\\n\"}}\n{{\"text\":\"Two {round}.\\n\"}}\n"
+            );
+            w.write_all(input.as_bytes()).unwrap();
+            w.flush().unwrap();
+            for answer in [
+                format!("{{\"text\":\"One {round}.\\n\"}}\n"),
+                format!("{{\"text\":\"Two {round}.\\n\"}}\n"),
+            ] {
+                let got = rx.recv_timeout(wait);
+                assert_eq!(
+                    got.as_deref(),
+                    Ok(answer.as_str()),
+                    "-j {jobs}: no answer before EOF"
+                );
+            }
         }
-    });
-    let wait = std::time::Duration::from_secs(20);
-    for (input, answer) in [
-        (
-            "{\"text\":\"Advertising\\nOne.\\n\"}\n",
-            "{\"text\":\"One.\\n\"}\n",
-        ),
-        ("{\"text\":\"Two.\\n\"}\n", "{\"text\":\"Two.\\n\"}\n"),
-    ] {
-        // Stdin stays open: the answer must come all the same.
-        w.write_all(input.as_bytes()).unwrap();
-        w.flush().unwrap();
-        assert_eq!(rx.recv_timeout(wait).expect("no answer before EOF"), answer);
+        drop(w);
+        assert_eq!(child.wait().unwrap().code(), Some(0), "-j {jobs}");
+        reader.join().unwrap();
     }
-    drop(w);
-    assert_eq!(child.wait().unwrap().code(), Some(0));
-    reader.join().unwrap();
 }
 
 #[path = "support/patch.rs"]

@@ -1,8 +1,10 @@
 //! Many pages: plain page files and JSON Lines records, cleaned on `-j` threads with the
 //! output in input order, to stdout, an output folder (`-o`), or in place.
 
+use std::borrow::Borrow;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
 
@@ -10,7 +12,7 @@ use super::args::{FilterArgs, OnError};
 use super::compress::{is_pipe, open_input_codec, Codec, OutFile};
 use super::diag::{self, display_name};
 use super::jsonl::{clean_record, Fields};
-use super::parallel::ordered_map_batched;
+use super::parallel::{ordered_map_batched, ordered_map_live, Flow};
 use super::pool::Pool;
 use super::progress::Progress;
 use super::stream::{lead_gap, Joiner, Piece, Pieces, Separator};
@@ -335,7 +337,7 @@ pub fn records<'a>(
     mut reader: impl BufRead + 'a,
     limit: usize,
     stop_at_too_long: bool,
-    pool: &'a Pool,
+    pool: impl Borrow<Pool> + 'a,
 ) -> impl Iterator<Item = Item> + 'a {
     let mut line_no = 0usize;
     let mut done = false;
@@ -358,6 +360,7 @@ pub fn records<'a>(
                 }
             }
         }
+        let pool = pool.borrow();
         let mut buf = pool.take((2 * size_hint).min(limit));
         match io::Read::take(&mut reader, limit as u64 + 1).read_until(b'\n', &mut buf) {
             Ok(0) => return None,
@@ -434,12 +437,13 @@ fn jsonl_one(run: &mut Run, path: &Path, stdout: &mut impl Write) -> Result<()> 
     };
     let want_stats = run.stats.is_some();
     let limit = args.max_page_bytes.saturating_mul(RECORD_PAGES);
-    // Co-process use (a pipe in, `-j 1`): each record is answered as soon as it is cleaned,
-    // before the next is read, so a caller may wait for the answer with its input open.
-    let answer_each = jobs == 1 && is_pipe(path);
+    // Co-process use (a program writes a record and waits for its answer with the pipe
+    // open): from a pipe, each record is answered as soon as it is cleaned. With `-j 1`
+    // the next is read only then; with more, records are read on a thread of their own.
+    let live = is_pipe(path);
     let mut no_url_count = 0u64;
     // Record and output buffers go round instead of being freed on another thread.
-    let pool = &Pool::default();
+    let pool = Arc::new(Pool::default());
     let work = |item: Item| match item {
         Item::Record(n, line) => {
             let mut stats = want_stats.then(|| Stats::new(rules));
@@ -457,11 +461,20 @@ fn jsonl_one(run: &mut Run, path: &Path, stdout: &mut impl Write) -> Result<()> 
         Item::TooLong(n, read) => Ok((n, read, Err(too_long(limit)))),
         Item::ReadError(e) => Err(e),
     };
-    let weight = |item: &Item| match item {
-        Item::Record(_, line) => line.len(),
-        Item::TooLong(..) | Item::ReadError(_) => 1,
-    };
-    let sink = |r: Cleaned| -> Result<()> {
+    fn weight(item: &Item) -> usize {
+        match item {
+            Item::Record(_, line) => line.len(),
+            Item::TooLong(..) | Item::ReadError(_) => 1,
+        }
+    }
+    // `None`: no more answers are ready for now; from a pipe they are flushed then.
+    let mut sink = |r: Option<Cleaned>| -> Result<()> {
+        let Some(r) = r else {
+            if to.file.is_none() {
+                stdout.flush()?;
+            }
+            return Ok(());
+        };
         let (n, read, r) = r.with_context(|| to.name.clone())?;
         run.progress.add(read as u64);
         to.records += 1;
@@ -472,9 +485,6 @@ fn jsonl_one(run: &mut Run, path: &Path, stdout: &mut impl Write) -> Result<()> 
                     total.merge(&s);
                 }
                 to.write(stdout, &line)?;
-                if answer_each && to.file.is_none() {
-                    stdout.flush()?;
-                }
                 pool.give(line);
                 Ok(())
             }
@@ -484,15 +494,33 @@ fn jsonl_one(run: &mut Run, path: &Path, stdout: &mut impl Write) -> Result<()> 
             }
         }
     };
-    let result = ordered_map_batched(
-        jobs,
-        IN_FLIGHT_BYTES,
-        BATCH_BYTES,
-        weight,
-        records(reader, limit, args.on_error == OnError::Fail, pool),
-        work,
-        sink,
-    );
+    let stop = args.on_error == OnError::Fail;
+    let result = if live && jobs > 1 {
+        let flow = Flow {
+            jobs,
+            budget: IN_FLIGHT_BYTES,
+            batch: BATCH_BYTES,
+        };
+        let items = records(reader, limit, stop, Arc::clone(&pool));
+        ordered_map_live(flow, weight, items, work, sink)
+    } else {
+        let items = records(reader, limit, stop, &*pool);
+        ordered_map_batched(
+            jobs,
+            IN_FLIGHT_BYTES,
+            BATCH_BYTES,
+            weight,
+            items,
+            work,
+            |r| {
+                sink(Some(r))?;
+                if live {
+                    sink(None)?;
+                }
+                Ok(())
+            },
+        )
+    };
     if let (Some(url), 1.., true) = (&args.url_field, no_url_count, result.is_ok()) {
         // Not an error (a record may have no URL), but a misspelt name must not go unseen.
         let (name, records_in) = (&to.name, to.records);

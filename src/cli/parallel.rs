@@ -2,7 +2,7 @@
 //! ([`clean::parallel`], the one way work is fanned out; the library's suggest counter
 //! uses it too, so it lives there).
 
-pub use clean::parallel::{map_slice, ordered_map, ordered_map_batched};
+pub use clean::parallel::{map_slice, ordered_map, ordered_map_batched, ordered_map_live, Flow};
 
 /// The number of worker threads for `-j 0` / no `-j`: every available core.
 pub fn default_jobs() -> usize {
