@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
-use super::blocks::{blocks, columns, visible, Visible};
+use super::blocks::{blocks, columns, visible, Visible, MAX_WIDTH};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
 use super::view::{block_units, kept_joined, line_units, read, Seen};
@@ -578,6 +578,24 @@ struct Unit<'p> {
     sentence: OnceCell<bool>,
 }
 
+/// Whether block `a` stops mid-sentence and block `b`, the next line, goes on with it in
+/// lower case. On a page too short to show its wrap width (a cleaned page, cleaned again)
+/// a wrapped paragraph is a block a line, and the region would otherwise end inside it.
+/// No wrapper prints a line wider than the widest wrap width: a longer line is not one.
+fn mid_sentence(a: &Unit<'_>, b: &Unit<'_>) -> bool {
+    let narrow = |u: &Unit<'_>| u.lines.len() > 1 || columns(&u.text) <= MAX_WIDTH;
+    !a.removed
+        && !b.removed
+        && a.lines.end == b.lines.start
+        && narrow(a)
+        && narrow(b)
+        && b.first.first().is_some_and(u8::is_ascii_lowercase)
+        && a.text
+            .trim_ascii_end()
+            .last()
+            .is_some_and(|c| !matches!(c, b'.' | b'!' | b'?' | b':' | b';' | b'"' | b')' | b']'))
+}
+
 /// The region's units: the page's blocks up to `limit` (see [`blocks`]).
 fn units<'p>(
     page: &Page<'p>,
@@ -864,10 +882,18 @@ fn region_on(
             }
         }
     }
+    // A sentence is not cut in two: the block above the run's first goes on into it, or
+    // the run's last goes on into the block below (see [`mid_sentence`]).
+    while from > 0 && mid_sentence(units[from - 1], units[from]) {
+        from -= 1;
+    }
     // Where the best run ends, before trailing sentences extend it.
     let run_end = to;
+    while to < units.len() && mid_sentence(units[to - 1], units[to]) {
+        to += 1;
+    }
     if p.trailing_sentences {
-        for (k, u) in units.iter().enumerate().skip(run_end) {
+        for (k, u) in units.iter().enumerate().skip(to) {
             if u.text.is_empty() && !u.removed {
                 continue;
             }
@@ -878,8 +904,22 @@ fn region_on(
             if u.removed {
                 continue;
             }
-            if !sentence(sc, u) {
-                break;
+            if !sentence(sc, u) && !mid_sentence(units[k - 1], u) {
+                // A paragraph whose lines the page did not show as one block (too short
+                // to show its wrap width): its lines go on into each other in lower case,
+                // none is a list or a prompt, and the last ends the sentence.
+                let mut last = k;
+                while last + 1 < units.len() && mid_sentence(units[last], units[last + 1]) {
+                    last += 1;
+                }
+                let whole = last > k
+                    && sentence(sc, &units[last])
+                    && units[k..last]
+                        .iter()
+                        .all(|u| plain(sc, u.first) && plain(sc, &visible(&u.text).text));
+                if !whole {
+                    break;
+                }
             }
             to = k + 1;
         }

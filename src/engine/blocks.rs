@@ -25,7 +25,7 @@ use super::page::Page;
 /// Shortest wrap width recognised: narrower "wrapping" is a column of short items.
 const MIN_WIDTH: usize = 40;
 /// Widest wrap width recognised: wider lines are paragraphs printed whole.
-const MAX_WIDTH: usize = 160;
+pub(crate) const MAX_WIDTH: usize = 160;
 /// Lines shorter than this say nothing about the wrap width (menu items, labels).
 const MEASURED: usize = 20;
 /// Lines just past a wrap width, in percent of those just under it, that a wrapped page may
