@@ -687,8 +687,16 @@ fn region_scores(
         let is_prompt = chars < max && answers.next().unwrap_or(false);
         let score = if is_prompt {
             -p.chrome_penalty
-        } else if chars >= p.long_chars || (chars >= p.prose_chars && p.prose.is_match(sc, t)) {
+        } else if chars >= p.prose_chars && p.prose.is_match(sc, t) {
             chars as f64 / p.chars_per_point
+        } else if chars >= p.long_chars {
+            // Prose by its length alone, with no sentence end: unless it is a glued menu
+            // (only such blocks are asked: the scan would cost every paragraph a pass).
+            if p.glued_percent > 0 && glued(t, p.glued_min, p.glued_percent) {
+                -p.list_penalty
+            } else {
+                chars as f64 / p.chars_per_point
+            }
         } else {
             -p.short_penalty
         };
@@ -697,6 +705,27 @@ fn region_scores(
     for (u, &score) in units.iter().zip(scores.iter()).take(to).skip(from) {
         u.score.set(Some(score));
     }
+}
+
+/// Whether `t` holds at least `min` words glued to the next (a lower-case letter then an
+/// upper-case one: `NewsSportWeather`), one per `100 / percent` words or more: the items
+/// of a menu whose text was taken without the spaces between its elements.
+fn glued(t: &[u8], min: usize, percent: usize) -> bool {
+    // Written as a zip of bytes so that it compiles to a vector loop: this asks every
+    // prose block.
+    let joins = t
+        .iter()
+        .zip(t.iter().skip(1))
+        .map(|(a, b)| usize::from(a.is_ascii_lowercase() & b.is_ascii_uppercase()))
+        .sum::<usize>();
+    if joins < min {
+        return false;
+    }
+    let words = t
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty())
+        .count();
+    joins * 100 >= words * percent
 }
 
 /// Whether a block read as `v` is a link list, a teaser or a picture: nothing but images,
@@ -1195,6 +1224,7 @@ fn layout(page: &Page<'_>, fate: &mut [Fate]) {
 
 #[cfg(test)]
 mod tests {
+    use super::glued;
     use crate::{load, Page, Source};
 
     fn clean(rules: &str, input: &[u8]) -> Vec<u8> {
@@ -1459,6 +1489,37 @@ each time the shops on the square have had to close for more than two weeks.
         let once = clean(&r, b"Play Live Radio\rAdvertising\n\nEmbed\n");
         assert_eq!(once, b"Play Live Radio\rEmbed\n");
         assert_eq!(clean(&r, &once), once);
+    }
+
+    #[test]
+    fn a_glued_menu_is_told_from_camel_case_words() {
+        // Eight joins in one "word".
+        assert!(glued(
+            b"HomeNewsSportWeatherTravelFoodMusicFilmBooks",
+            5,
+            25
+        ));
+        // Joins among spaced words: five in twelve words is over one in four.
+        assert!(glued(
+            b"Contact UsAbout UsJobsAdvertise With UsTerms Of UseHelp Desk",
+            5,
+            25
+        ));
+        // Brand names and a hashtag in a sentence: too few, or too thin.
+        assert!(!glued(
+            b"The iPhone and the PlayStation sold well at McDonald's.",
+            5,
+            25
+        ));
+        let thin = b"We tagged it #WeAreOnItNowAgain and then wrote a long post of twenty \
+            words about it for the readers of the weekly paper in town today.";
+        assert!(!glued(thin, 5, 25));
+        // Text without spaces between its words (Japanese) has few ASCII joins.
+        assert!(!glued(
+            "iPhoneのiOSを改造して機能制限を解除するとiPadも".as_bytes(),
+            5,
+            25
+        ));
     }
 
     #[test]

@@ -642,6 +642,8 @@ fn compile_with(
                 bridge: p.bridge_percent as f64 / 100.0,
                 bridge_min: p.bridge_min as f64,
                 min_prose_percent: p.min_prose_percent as f64,
+                glued_min: p.glued_min,
+                glued_percent: p.glued_percent,
             }),
             KindSpec::Guard {
                 max_percent,

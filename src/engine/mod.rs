@@ -150,6 +150,9 @@ pub(crate) struct RegionParams {
     pub(crate) bridge: f64,
     pub(crate) bridge_min: f64,
     pub(crate) min_prose_percent: f64,
+    pub(crate) glued_min: usize,
+    /// 0: off.
+    pub(crate) glued_percent: usize,
 }
 
 /// A new [`RuleSet::id`].

@@ -184,6 +184,8 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
             "bridge-percent",
             "bridge-min",
             "min-prose-percent",
+            "glued-min",
+            "glued-percent",
         ],
         "guard" => &["max-percent", "min-words"],
         _ => return None,
@@ -381,6 +383,8 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
                 bridge_percent: count(&r.bridge_percent, "bridge-percent", 0, 0)?,
                 bridge_min: count(&r.bridge_min, "bridge-min", 10, 0)?,
                 min_prose_percent: count(&r.min_prose_percent, "min-prose-percent", 0, 0)?,
+                glued_min: count(&r.glued_min, "glued-min", 5, 1)?,
+                glued_percent: count(&r.glued_percent, "glued-percent", 0, 0)?,
             })
         }
         "guard" => {
@@ -461,6 +465,8 @@ fn present_fields(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
         ("bridge-percent", span(&r.bridge_percent)),
         ("bridge-min", span(&r.bridge_min)),
         ("min-prose-percent", span(&r.min_prose_percent)),
+        ("glued-min", span(&r.glued_min)),
+        ("glued-percent", span(&r.glued_percent)),
         ("max-percent", span(&r.max_percent)),
         ("min-words", span(&r.min_words)),
     ]

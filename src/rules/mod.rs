@@ -220,6 +220,12 @@ pub struct RegionSpec {
     pub bridge_min: usize,
     /// Percent of the page's prose the run must hold, or the region keeps all (0: off).
     pub min_prose_percent: usize,
+    /// A block with at least `glued_min` words glued to the next (`NewsSportWeather`), one
+    /// per `glued_percent` percent of its words or more, is a list (0: off): a menu whose
+    /// text was taken without the spaces between its items.
+    pub glued_min: usize,
+    /// See `glued_min`.
+    pub glued_percent: usize,
 }
 
 /// A rule's kind without its parameters: what [`KindSpec`] is, by name.

@@ -126,6 +126,11 @@ pub struct RawRule {
     /// `region`: the run must hold this percent of the page's prose points, or the region
     /// keeps everything (0: off).
     pub min_prose_percent: Option<Spanned<i64>>,
+    /// `region`: a block with at least this many words glued to the next
+    /// (`NewsSportWeather`)...
+    pub glued_min: Option<Spanned<i64>>,
+    /// `region`: ...one per this percent of its words or more, is a list (0: off).
+    pub glued_percent: Option<Spanned<i64>>,
     /// `guard`: the most generic rules may remove of a page's words, in percent.
     pub max_percent: Option<Spanned<i64>>,
     /// `guard`: pages with fewer words than this are not capped.
