@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
-use super::blocks::{blocks, columns, visible, Visible, MAX_WIDTH};
+use super::blocks::{blocks, columns, goes_on_in_lower_case, visible, Visible, MAX_WIDTH};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
 use super::view::{block_units, kept_joined, line_units, read, Seen};
@@ -589,11 +589,8 @@ fn mid_sentence(a: &Unit<'_>, b: &Unit<'_>) -> bool {
         && a.lines.end == b.lines.start
         && narrow(a)
         && narrow(b)
-        && b.first.first().is_some_and(u8::is_ascii_lowercase)
-        && a.text
-            .trim_ascii_end()
-            .last()
-            .is_some_and(|c| !matches!(c, b'.' | b'!' | b'?' | b':' | b';' | b'"' | b')' | b']'))
+        && !a.text.trim_ascii_end().is_empty()
+        && goes_on_in_lower_case(a.text.trim_ascii_end(), b.first)
 }
 
 /// The region's units: the page's blocks up to `limit` (see [`blocks`]).

@@ -362,10 +362,15 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
     // A sentence that goes on in lower case: a wrapped line that an earlier cleaning made
     // shorter (a link's target stripped), so the output, cleaned again, has the blocks
     // its input had.
-    let next = page.trimmed(i + 1);
+    goes_on_in_lower_case(page.trimmed(i), page.trimmed(i + 1))
+}
+
+/// Whether text ending in `here` (trimmed) stops mid-sentence and `next` (trimmed) goes
+/// on with it in lower case.
+pub(crate) fn goes_on_in_lower_case(here: &[u8], next: &[u8]) -> bool {
     next.first().is_some_and(u8::is_ascii_lowercase)
         && !matches!(
-            page.trimmed(i).last(),
+            here.last(),
             Some(b'.' | b'!' | b'?' | b':' | b';' | b'"' | b')' | b']')
         )
 }
