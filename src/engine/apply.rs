@@ -683,7 +683,7 @@ fn region_scores(
     for ((t, k), chars) in texts.iter().zip(asked).zip(lens) {
         let is_prompt = chars < max && answers.next().unwrap_or(false);
         let score = if is_prompt {
-            -p.chrome_penalty
+            prompt_score(sc, t, p)
         } else if chars >= p.prose_chars && p.prose.is_match(sc, t) {
             chars as f64 / p.chars_per_point
         } else if chars >= p.long_chars {
@@ -702,6 +702,55 @@ fn region_scores(
     for (u, &score) in units.iter().zip(scores.iter()).take(to).skip(from) {
         u.score.set(Some(score));
     }
+}
+
+/// What a block with a prompt in it scores: `-chrome-penalty`. With `prompt-sentences`, a
+/// block that holds no `footer` notice is read sentence by sentence instead, so that a
+/// paragraph of the article with a "click here" or a "subscribe" in one sentence is not
+/// taken for a prompt: the prose of its sentences without a prompt, less `chrome-penalty`
+/// for each sentence with one, and never less than the whole block's cost.
+fn prompt_score(sc: &mut Scratch, t: &[u8], p: &RegionParams) -> f64 {
+    let whole = -p.chrome_penalty;
+    let Some(chrome) = p.chrome.as_ref().filter(|_| p.prompt_sentences) else {
+        return whole;
+    };
+    if p.footer.as_ref().is_some_and(|re| re.is_match(sc, t)) {
+        return whole;
+    }
+    let (mut free, mut prompts) = (0, 0);
+    for s in sentences(t) {
+        if chrome.is_match(sc, s) {
+            prompts += 1;
+        } else {
+            let n = columns(s);
+            if n >= p.prose_chars {
+                free += n;
+            }
+        }
+    }
+    (free as f64 / p.chars_per_point - prompts.max(1) as f64 * p.chrome_penalty).max(whole)
+}
+
+/// The sentences of `t`: up to each `.`, `!` or `?` that ends `t` or stands before a
+/// space, trimmed; none empty.
+fn sentences(t: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = t;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = (0..rest.len())
+            .find(|&i| {
+                matches!(rest[i], b'.' | b'!' | b'?')
+                    && rest.get(i + 1).is_none_or(u8::is_ascii_whitespace)
+            })
+            .map_or(rest.len(), |i| i + 1);
+        let s = rest[..end].trim_ascii();
+        rest = &rest[end..];
+        if !s.is_empty() {
+            return Some(s);
+        }
+    })
 }
 
 /// Whether `t` holds at least `min` words glued to the next (a lower-case letter then an
@@ -1221,7 +1270,7 @@ fn layout(page: &Page<'_>, fate: &mut [Fate]) {
 
 #[cfg(test)]
 mod tests {
-    use super::glued;
+    use super::{glued, sentences};
     use crate::{load, Page, Source};
 
     fn clean(rules: &str, input: &[u8]) -> Vec<u8> {
@@ -1486,6 +1535,27 @@ each time the shops on the square have had to close for more than two weeks.
         let once = clean(&r, b"Play Live Radio\rAdvertising\n\nEmbed\n");
         assert_eq!(once, b"Play Live Radio\rEmbed\n");
         assert_eq!(clean(&r, &once), once);
+    }
+
+    #[test]
+    fn sentences_end_at_punctuation_before_a_space() {
+        let all = |t: &'static [u8]| sentences(t).collect::<Vec<_>>();
+        assert_eq!(
+            all(b"It opens at nine.  Click here! Is it free? Yes"),
+            [
+                &b"It opens at nine."[..],
+                b"Click here!",
+                b"Is it free?",
+                b"Yes"
+            ]
+        );
+        // A point inside a word or a number ends nothing; blank text has no sentence.
+        assert_eq!(
+            all(b"See example.com for 2.5 more."),
+            [&b"See example.com for 2.5 more."[..]]
+        );
+        assert!(all(b"   ").is_empty());
+        assert!(all(b"").is_empty());
     }
 
     #[test]

@@ -624,6 +624,8 @@ fn compile_with(
                 prose: span_regex(&mut reg, &p.prose, id)?.expect("checked by the loader"),
                 list: line_regex(&mut reg, &p.list, id)?,
                 chrome: many_regex(&mut reg, &p.chrome, id)?,
+                footer: span_regex(&mut reg, &p.footer, id)?,
+                prompt_sentences: p.prompt_sentences,
                 stop: line_regex(&mut reg, &p.stop, id)?,
                 prose_chars: p.prose_chars,
                 long_chars: p.long_chars,

@@ -131,6 +131,8 @@ pub(crate) struct RegionParams {
     pub(crate) prose: Re,
     pub(crate) list: Option<Re>,
     pub(crate) chrome: Option<ManyRe>,
+    pub(crate) footer: Option<Re>,
+    pub(crate) prompt_sentences: bool,
     pub(crate) stop: Option<Re>,
     pub(crate) prose_chars: usize,
     pub(crate) long_chars: usize,

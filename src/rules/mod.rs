@@ -180,6 +180,12 @@ pub struct RegionSpec {
     pub list: Vec<PatternSpec>,
     /// Span regexes for prompts.
     pub chrome: Vec<PatternSpec>,
+    /// Span regexes for footer notices: a block with one is a prompt whole, even with
+    /// `prompt_sentences`.
+    pub footer: Vec<PatternSpec>,
+    /// A block with a prompt scores the prose of its other sentences, less the prompt's
+    /// cost for each sentence that holds one.
+    pub prompt_sentences: bool,
     /// Whole-line regexes that end the search.
     pub stop: Vec<PatternSpec>,
     /// Shortest sentence-like line that is prose, in characters.

@@ -84,6 +84,11 @@ pub struct RawRule {
     pub list: Option<Spanned<Vec<Spanned<String>>>>,
     /// `region`: span regexes for prompts (cookies, newsletters, sharing, sign-in).
     pub chrome: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `region`: span regexes for footer notices (copyright): a block with one is a
+    /// prompt whole, even with `prompt-sentences`.
+    pub footer: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `region`: a block with a prompt is scored sentence by sentence.
+    pub prompt_sentences: Option<Spanned<bool>>,
     /// `region`: whole-line regexes that end the search (a comments section header).
     pub stop: Option<Spanned<Vec<Spanned<String>>>>,
     /// `region`: a sentence-like line at least this many characters long is prose.
