@@ -8,7 +8,9 @@ use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
-use super::blocks::{blocks, columns, goes_on_in_lower_case, visible, Visible, MAX_WIDTH};
+use super::blocks::{
+    blocks, columns, goes_on_in_lower_case, visible, without_markup, Visible, MAX_WIDTH,
+};
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
 use super::view::{block_units, kept_joined, line_units, read, Seen};
@@ -571,6 +573,9 @@ struct Unit<'p> {
     first: &'p [u8],
     /// An earlier rule removed every non-blank line of the block.
     removed: bool,
+    /// The block holds markup alone (raw HTML tags, pandoc's div marks and attributes):
+    /// its `text` is empty, and it scores as a short line.
+    markup_only: bool,
     /// Its score, once [`region_scores`] has given it one, and whether it is a stop line
     /// and reads as a sentence, once asked: the region's later rounds reuse them.
     score: Cell<Option<f64>>,
@@ -601,15 +606,28 @@ fn units<'p>(
     limit: usize,
 ) -> Vec<Unit<'p>> {
     let mut out = Vec::new();
+    // Raw HTML in Markdown (`<div class="…">`, `</span>`) and pandoc's attributes and
+    // fenced-div marks are not text: blocks are read without them, and a block of markup
+    // alone costs what a short line does (menus and widgets are nests of such markup).
+    let markup = page.has_markup();
     for b in blocks.iter().cloned() {
         if b.start >= limit {
             break;
         }
         let lines = b.start..b.end.min(limit);
         let (first, text) = kept_joined(page, fate, lines.clone());
+        let read = match &text {
+            // A fenced-div mark (`::: sidebar`) needs no `<` or `{`.
+            t if !markup && !t.starts_with(b":::") => None,
+            Cow::Borrowed(t) => Some(without_markup(t)),
+            Cow::Owned(t) => Some(Cow::Owned(without_markup(t).into_owned())),
+        };
+        let markup_only = read.as_ref().is_some_and(|r| r.is_empty()) && !text.is_empty();
+        let text = read.unwrap_or(text);
         out.push(Unit {
             first: first.map_or(&[][..], |i| page.trimmed(i)),
             removed: first.is_none() && lines.clone().any(|i| !page.is_blank(i)),
+            markup_only,
             score: Cell::new(None),
             stop: OnceCell::new(),
             sentence: OnceCell::new(),
@@ -647,6 +665,8 @@ fn region_scores(
         }
         scores.push(if u.removed {
             -p.removed_penalty
+        } else if u.markup_only {
+            -p.short_penalty
         } else if u.text.is_empty() {
             0.0
         } else if p.list.as_ref().is_some_and(|re| re.is_match(sc, t)) {

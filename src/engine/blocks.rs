@@ -51,7 +51,7 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(n);
     // Only lines with a `[` open a link: the next one on the page is sought once, not on
     // every line.
-    let mut brackets = Brackets::new(page.bytes());
+    let mut brackets = NextByte::new(page.bytes(), b'[', b'[', true);
     let mut after = |open: LinkOpen, i: usize| {
         let r = page.trimmed_range(i);
         if open.is_open() || brackets.any_in(r.clone()) {
@@ -60,14 +60,29 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
             open
         }
     };
+    // Likewise a raw HTML tag (Markdown may hold HTML: pandoc's writes what it cannot say
+    // in Markdown), or pandoc's attributes (`{.logo width="400"}`), that the converter
+    // wrapped onto the next lines; on a page with no `<` or `{` nothing is asked.
+    let markup = page.has_markup();
+    let mut angles = NextByte::new(page.bytes(), b'<', b'{', markup);
+    let mut tag_after = |cut: Option<Vec<u8>>, i: usize| {
+        let r = page.trimmed_range(i);
+        if cut.is_some() || angles.any_in(r.clone()) {
+            tag_goes_on(cut, &page.bytes()[r])
+        } else {
+            None
+        }
+    };
     let mut i = 0;
     while i < n {
         let start = i;
         // A Markdown link broken over lines (by the wrapper, in its text or at a hyphen of
         // its URL, or by the converter, at a line break in its text) goes on to the line
         // that closes it, however short the lines, wrapped page or not. Lines held only by
-        // an open link are counted: a stray `[` or `](` in the text gives up after a few.
+        // an open link or tag are counted: a stray `[`, `](` or `<` in the text gives up
+        // after a few.
         let mut open = after(LinkOpen::default(), i);
+        let mut tag = if markup { tag_after(None, i) } else { None };
         let mut held = 0;
         // A list item goes on in the lines indented under its text (`* Title` over
         // `  Its summary.`), wrapped page or not.
@@ -77,13 +92,19 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
                 || item.is_some_and(|c| under_item(page, i + 1, c))
             {
                 held = 0;
-            } else if open.is_open() && held < MAX_LINK_LINES && !page.is_blank(i + 1) {
+            } else if (open.is_open() || tag.is_some())
+                && held < MAX_LINK_LINES
+                && !page.is_blank(i + 1)
+            {
                 held += 1;
             } else {
                 break;
             }
             i += 1;
             open = after(open, i);
+            if markup {
+                tag = tag_after(tag, i);
+            }
         }
         i += 1;
         out.push(start..i);
@@ -91,29 +112,276 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
     out
 }
 
-/// The `[`s of a page, for lines visited in order: where the next one is, sought again only
-/// once a line past it is asked about.
-struct Brackets<'p> {
+/// One byte's occurrences in a page (`[`, `<`), for lines visited in order: where the next
+/// one is, sought again only once a line past it is asked about.
+struct NextByte<'p> {
     bytes: &'p [u8],
-    /// The offset of the next `[` at or after the last line asked about (`bytes.len()`:
-    /// none).
+    byte: u8,
+    other: u8,
+    /// The offset of the next `byte` at or after the last line asked about
+    /// (`bytes.len()`: none).
     next: usize,
 }
 
-impl<'p> Brackets<'p> {
-    fn new(bytes: &'p [u8]) -> Self {
-        let next = memchr::memchr(b'[', bytes).unwrap_or(bytes.len());
-        Brackets { bytes, next }
+impl<'p> NextByte<'p> {
+    /// The byte `byte`, or `other` (the same byte again for one); `any`: whether the page
+    /// may hold one at all (when it is known not to, it is not sought).
+    fn new(bytes: &'p [u8], byte: u8, other: u8, any: bool) -> Self {
+        let next = match any {
+            true => memchr::memchr2(byte, other, bytes).unwrap_or(bytes.len()),
+            false => bytes.len(),
+        };
+        NextByte {
+            bytes,
+            byte,
+            other,
+            next,
+        }
     }
 
-    /// Whether bytes `r` (lines asked about in order) hold a `[`.
+    /// Whether bytes `r` (lines asked about in order) hold the byte.
     fn any_in(&mut self, r: Range<usize>) -> bool {
         if self.next < r.start {
-            self.next = memchr::memchr(b'[', &self.bytes[r.start..])
+            self.next = memchr::memchr2(self.byte, self.other, &self.bytes[r.start..])
                 .map_or(self.bytes.len(), |k| r.start + k);
         }
         self.next < r.end
     }
+}
+
+/// How the text at a `<` reads as raw HTML (CommonMark's inline HTML: an open tag with
+/// its attributes, a closing tag, a comment).
+#[derive(Debug, PartialEq)]
+enum Tag {
+    /// A whole tag, this many bytes long.
+    Whole(usize),
+    /// The start of a tag that the text ends inside (its attributes go on after it).
+    Cut,
+    /// Not a tag (`a < b`, `<3`, `x<y.`).
+    Not,
+}
+
+/// How `t` (starting with `<`) reads: see [`Tag`].
+fn tag_at(t: &[u8]) -> Tag {
+    if let Some(body) = t.strip_prefix(b"<!--") {
+        return match memchr::memmem::find(body, b"-->") {
+            Some(k) => Tag::Whole(4 + k + 3),
+            None => Tag::Cut,
+        };
+    }
+    let closing = t.get(1) == Some(&b'/');
+    let mut i = 1 + usize::from(closing);
+    if !t.get(i).is_some_and(u8::is_ascii_alphabetic) {
+        return Tag::Not;
+    }
+    while t
+        .get(i)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-')
+    {
+        i += 1;
+    }
+    let space = |t: &[u8], i: usize| {
+        t[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count()
+    };
+    loop {
+        let ws = space(t, i);
+        i += ws;
+        match t.get(i) {
+            None => return Tag::Cut,
+            Some(b'>') => return Tag::Whole(i + 1),
+            Some(b'/') if !closing => {
+                return match t.get(i + 1) {
+                    Some(b'>') => Tag::Whole(i + 2),
+                    None => Tag::Cut,
+                    _ => Tag::Not,
+                }
+            }
+            Some(&c)
+                if !closing && ws > 0 && (c.is_ascii_alphabetic() || c == b'_' || c == b':') =>
+            {
+                // An attribute: its name, then perhaps `=` and a value.
+                while t.get(i).is_some_and(|&c| {
+                    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-')
+                }) {
+                    i += 1;
+                }
+                let mut j = i + space(t, i);
+                if t.get(j) != Some(&b'=') {
+                    continue;
+                }
+                j += 1;
+                j += space(t, j);
+                match t.get(j) {
+                    None => return Tag::Cut,
+                    Some(&q @ (b'"' | b'\'')) => match memchr::memchr(q, &t[j + 1..]) {
+                        Some(k) => i = j + 1 + k + 1,
+                        None => return Tag::Cut,
+                    },
+                    Some(c) if !c.is_ascii_whitespace() && !b"\"'=<>`".contains(c) => {
+                        i = j;
+                        while t
+                            .get(i)
+                            .is_some_and(|c| !c.is_ascii_whitespace() && !b"\"'=<>`".contains(c))
+                        {
+                            i += 1;
+                        }
+                    }
+                    _ => return Tag::Not,
+                }
+            }
+            _ => return Tag::Not,
+        }
+    }
+}
+
+/// How the markup at `t` (starting with `<` or `{`) reads: a raw HTML tag or pandoc
+/// attributes (see [`attributes_at`]).
+fn markup_at(t: &[u8]) -> Tag {
+    if t[0] == b'<' {
+        tag_at(t)
+    } else {
+        attributes_at(t)
+    }
+}
+
+/// Where in `t` a raw HTML tag or a set of attributes starts that `t` does not close.
+fn cut_tag(t: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr2(b'<', b'{', &t[i..]) {
+        let at = i + k;
+        match markup_at(&t[at..]) {
+            Tag::Whole(n) => i = at + n,
+            Tag::Cut => return Some(at),
+            Tag::Not => i = at + 1,
+        }
+    }
+    None
+}
+
+/// The text of a raw HTML tag still open after line `t` (trimmed), given the tag open
+/// before it (its text so far), if any.
+fn tag_goes_on(cut: Option<Vec<u8>>, t: &[u8]) -> Option<Vec<u8>> {
+    let Some(mut tag) = cut else {
+        return cut_tag(t).map(|k| t[k..].to_vec());
+    };
+    tag.push(b' ');
+    tag.extend_from_slice(t);
+    match markup_at(&tag) {
+        Tag::Whole(n) => cut_tag(&tag[n..]).map(|k| tag[n + k..].to_vec()),
+        Tag::Cut => Some(tag),
+        Tag::Not => None,
+    }
+}
+
+/// `t` (a block's trimmed text) without the markup a reader of the rendered page never
+/// sees: raw HTML (tags and comments), and pandoc Markdown's attributes (`{#id .class
+/// key="value"}`, `{=html}`) and fenced-div marks (`::: {.note}`, `::: sidebar`, `:::`).
+/// Borrowed when it holds none.
+pub(crate) fn without_markup(t: &[u8]) -> Cow<'_, [u8]> {
+    let mut out = Vec::new();
+    let (mut from, mut i) = (0, 0);
+    // Fenced-div marks open the text (a block's lines joined: one or more marks).
+    while t[i..].starts_with(b":::") {
+        i += t[i..].iter().take_while(|&&c| c == b':').count();
+        i += t[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+        let rest = &t[i..];
+        let n = match rest.first() {
+            Some(b'{') => match attributes_at(rest) {
+                Tag::Whole(n) => n,
+                _ => 0,
+            },
+            Some(c) if c.is_ascii_alphabetic() => rest
+                .iter()
+                .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+                .count(),
+            _ => 0,
+        };
+        i += n;
+        i += t[i..].iter().take_while(|&&c| c == b':').count();
+        i += t[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+        from = i;
+    }
+    while let Some(k) = memchr::memchr2(b'<', b'{', &t[i..]) {
+        let at = i + k;
+        match markup_at(&t[at..]) {
+            Tag::Whole(n) => {
+                out.extend_from_slice(&t[from..at]);
+                out.push(b' ');
+                from = at + n;
+                i = from;
+            }
+            _ => i = at + 1,
+        }
+    }
+    if from == 0 {
+        return Cow::Borrowed(t);
+    }
+    out.extend_from_slice(&t[from..]);
+    Cow::Owned(out.trim_ascii().to_vec())
+}
+
+/// Where the `"` that closes a quoted value is in `t` (the text after the opening quote),
+/// past quotes escaped with a backslash.
+fn quoted_end(t: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    loop {
+        i += memchr::memchr2(b'"', b'\\', &t[i..])?;
+        if t[i] == b'"' {
+            return Some(i);
+        }
+        i += 2;
+        if i >= t.len() {
+            return None;
+        }
+    }
+}
+
+/// How `t` (starting with `{`) reads as pandoc Markdown attributes (`{#id .class k=v}`,
+/// `{=html}`): a `{` followed by `#`, `.` or `=` and a letter, or by a `key=`, up to its
+/// `}`.
+fn attributes_at(t: &[u8]) -> Tag {
+    let body = &t[1..];
+    let Some(first) = body.first() else {
+        return Tag::Not;
+    };
+    let start = match first {
+        b'#' | b'.' | b'=' => body.get(1).is_some_and(u8::is_ascii_alphabetic),
+        c if c.is_ascii_alphabetic() => {
+            let key = body
+                .iter()
+                .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+                .count();
+            body.get(key) == Some(&b'=')
+        }
+        _ => false,
+    };
+    if !start {
+        return Tag::Not;
+    }
+    // Up to the `}`; a quoted value may hold braces and escaped quotes
+    // (`data="[{\"w\":160}]"`).
+    let mut i = 0;
+    while let Some(k) = memchr::memchr3(b'}', b'{', b'"', &body[i..]) {
+        i += k;
+        match body[i] {
+            b'}' => return Tag::Whole(i + 2),
+            b'{' => return Tag::Not,
+            _ => match quoted_end(&body[i + 1..]) {
+                Some(q) => i += q + 2,
+                None => return Tag::Cut,
+            },
+        }
+    }
+    Tag::Cut
 }
 
 /// How much of a Markdown link is still open at the end of a line: `[` not yet closed by
@@ -228,6 +496,7 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
     let mut measured = 0usize;
     // Lines that agree with some width.
     let mut agreeing = 0usize;
+    let mut markup = NextByte::new(page.bytes(), b'<', b'{', page.has_markup());
     for i in 0..page.len() {
         if page.is_blank(i) {
             continue;
@@ -242,6 +511,12 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
         // says nothing about the width paragraphs wrap at.
         let t = page.trimmed(i);
         if starts_element(t) && link_close(t).is_some() {
+            continue;
+        }
+        // Nor does a line with markup: a pandoc fenced-div mark (`::: {.story}`), which
+        // no writer wraps, pandoc's attributes or a raw HTML tag (`<` and `{` are rare in
+        // prose), which run past the width.
+        if t.starts_with(b":::") || markup.any_in(page.trimmed_range(i)) {
             continue;
         }
         let word = next_word(page, i);
@@ -787,6 +1062,58 @@ mod tests {
     }
 
     /// A link the converter broke at a line break of its text is one block on any page.
+    #[test]
+    fn raw_html_tags_and_comments_are_read() {
+        assert_eq!(tag_at(b"<div class=\"a b\" hidden>x"), Tag::Whole(24));
+        assert_eq!(tag_at(b"</span >"), Tag::Whole(8));
+        assert_eq!(tag_at(b"<br/>"), Tag::Whole(5));
+        assert_eq!(tag_at(b"<!-- ad -->x"), Tag::Whole(11));
+        assert_eq!(tag_at(b"<img src='a.png'"), Tag::Cut);
+        assert_eq!(tag_at(b"<a href=\"https://example.com/a"), Tag::Cut);
+        assert_eq!(tag_at(b"<!-- open"), Tag::Cut);
+        for not in ["< b", "<3 ferries", "<b.", "</b c>", "<a href=>", "<"] {
+            assert_eq!(tag_at(not.as_bytes()), Tag::Not, "{not}");
+        }
+    }
+
+    #[test]
+    fn pandoc_attributes_are_read() {
+        assert_eq!(attributes_at(b"{#id .note key=\"v\"} x"), Tag::Whole(19));
+        assert_eq!(attributes_at(b"{=html}"), Tag::Whole(7));
+        assert_eq!(attributes_at(b"{data=\"[{\\\"w\\\":1}]\"}"), Tag::Whole(20));
+        assert_eq!(attributes_at(b"{.logo width=\"400\""), Tag::Cut);
+        for not in ["{1, 2}", "{name}", "{.5 kg}", "{ .a}", "{.a {b}}"] {
+            assert_eq!(attributes_at(not.as_bytes()), Tag::Not, "{not}");
+        }
+    }
+
+    #[test]
+    fn markup_is_not_text() {
+        let read = |t: &str| String::from_utf8(without_markup(t.as_bytes()).into_owned()).unwrap();
+        assert_eq!(read("<div class=\"story\">"), "");
+        assert_eq!(read("::: {#main .story}"), "");
+        assert_eq!(read("::: sidebar ::: {.box data=\"{\\\"a\\\":1}\"}"), "");
+        assert_eq!(
+            read("The <b>ferry</b> leaves.<span class=\"x\"></span>"),
+            "The  ferry  leaves."
+        );
+        assert_eq!(read("## Ferries {#ferries .h2}"), "## Ferries");
+        assert_eq!(
+            read("The set {1, 2} and a < b stay."),
+            "The set {1, 2} and a < b stay."
+        );
+        assert!(matches!(without_markup(b"No markup."), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_tag_broken_over_lines_is_one_block() {
+        let text = "Short.\n<div class=\"story\"\nid=\"main\">\nText.\n![logo](a.png){.logo\nwidth=\"400\"}\nA < b\nstays.\n";
+        let page = Page::new(text.as_bytes());
+        assert_eq!(wrap_width(&page), None);
+        let lens: Vec<usize> = blocks(&page).iter().map(|r| r.len()).collect();
+        assert_eq!(lens, [1, 2, 1, 2, 1, 1]);
+    }
+
     #[test]
     fn a_broken_link_holds_its_lines_on_an_unwrapped_page() {
         let text = "Short.\nA [broken\nlink](https://example.com/b) goes.\nA [bracket\n\nstays.\n";

@@ -29,6 +29,8 @@ pub struct Page<'a> {
     /// The trimmed content of each line, as offsets into `bytes`: rules look at it many
     /// times per line.
     trimmed: Vec<(usize, usize)>,
+    /// Whether the page may hold markup (see [`Page::has_markup`]), once asked.
+    markup: std::sync::OnceLock<bool>,
 }
 
 impl<'a> Page<'a> {
@@ -74,7 +76,16 @@ impl<'a> Page<'a> {
             bytes,
             lines,
             trimmed,
+            markup: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Whether the page may hold markup that the block view reads as markup: raw HTML
+    /// (`<`) or pandoc attributes (`{`). Sought once a page.
+    pub(crate) fn has_markup(&self) -> bool {
+        *self
+            .markup
+            .get_or_init(|| memchr::memchr2(b'<', b'{', self.bytes).is_some())
     }
 
     /// The whole input.
