@@ -9,7 +9,8 @@ use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
 use super::blocks::{
-    blocks, columns, goes_on_in_lower_case, visible, without_markup, Visible, MAX_WIDTH,
+    blocks, columns, goes_on_in_lower_case, grid_text, is_grid_table, visible, without_markup,
+    Visible, MAX_WIDTH,
 };
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
@@ -616,6 +617,13 @@ fn units<'p>(
         }
         let lines = b.start..b.end.min(limit);
         let (first, text) = kept_joined(page, fate, lines.clone());
+        // A grid table reads column by column.
+        let text = if first.is_some() && is_grid_table(page, &lines) {
+            let kept = lines.clone().filter(|&i| fate[i] == Fate::Kept);
+            Cow::Owned(grid_text(kept.map(|i| page.trimmed(i))))
+        } else {
+            text
+        };
         let read = match &text {
             // A fenced-div mark (`::: sidebar`) needs no `<` or `{`.
             t if !markup && !t.starts_with(b":::") => None,

@@ -76,6 +76,13 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
     let mut i = 0;
     while i < n {
         let start = i;
+        // A grid table (pandoc's `+---+` and `|` rows, w3m's box drawing) is one block:
+        // its cells hold wrapped text that only reads in columns.
+        if let Some(end) = grid_table(page, i) {
+            out.push(start..end);
+            i = end;
+            continue;
+        }
         // A Markdown link broken over lines (by the wrapper, in its text or at a hyphen of
         // its URL, or by the converter, at a line break in its text) goes on to the line
         // that closes it, however short the lines, wrapped page or not. Lines held only by
@@ -108,6 +115,102 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
         }
         i += 1;
         out.push(start..i);
+    }
+    out
+}
+
+/// Whether (trimmed) `t` is a grid table's border: `+---+---+`, `+===+`, `├───┼───┤`.
+fn grid_border(t: &[u8]) -> bool {
+    match t.first() {
+        Some(b'+') => t.len() >= 3 && t.iter().all(|c| matches!(c, b'+' | b'-' | b'=' | b':')),
+        // Box drawing (U+2500..U+257F) is `E2 94 xx` or `E2 95 xx`; a border has no text.
+        Some(0xE2) => {
+            t.len() >= 9
+                && t.chunks(3)
+                    .all(|c| c.len() == 3 && c[0] == 0xE2 && matches!(c[1], 0x94 | 0x95))
+        }
+        _ => false,
+    }
+}
+
+/// Whether (trimmed) `t` is a grid table's row: it starts with `|`, `│` or `║`.
+fn grid_row(t: &[u8]) -> bool {
+    t.first() == Some(&b'|') || t.starts_with("│".as_bytes()) || t.starts_with("║".as_bytes())
+}
+
+/// The end of the grid table whose top border is line `i`, if one starts there: border
+/// and row lines, at least one row, ending with a border.
+#[inline]
+fn grid_table(page: &Page<'_>, i: usize) -> Option<usize> {
+    // Most lines start with neither byte a border starts with.
+    if !matches!(page.trimmed(i).first(), Some(b'+' | 0xE2)) || !grid_border(page.trimmed(i)) {
+        return None;
+    }
+    let (mut end, mut rows) = (None, 0);
+    for k in i + 1..page.len() {
+        let t = page.trimmed(k);
+        if grid_border(t) {
+            end = Some(k + 1);
+        } else if grid_row(t) {
+            rows += 1;
+        } else {
+            break;
+        }
+    }
+    end.filter(|_| rows > 0)
+}
+
+/// Whether lines `lines` of the page are a grid table (see [`blocks`]).
+pub(crate) fn is_grid_table(page: &Page<'_>, lines: &Range<usize>) -> bool {
+    lines.len() > 2 && grid_border(page.trimmed(lines.start))
+}
+
+/// A grid table's text as a reader reads it: column by column, each column's cells in
+/// order, joined with spaces (a cell's text is wrapped over its rows).
+pub(crate) fn grid_text<'p>(rows: impl Iterator<Item = &'p [u8]>) -> Vec<u8> {
+    let mut columns: Vec<Vec<u8>> = Vec::new();
+    for t in rows.filter(|t| grid_row(t)) {
+        // Cells lie between separators: the text before the first is none.
+        let mut cells = Vec::new();
+        let (mut from, mut k) = (0, 0);
+        while k < t.len() {
+            let sep = match t[k] {
+                b'|' => 1,
+                0xE2 if t[k..].starts_with("│".as_bytes())
+                    || t[k..].starts_with("║".as_bytes()) =>
+                {
+                    3
+                }
+                _ => 0,
+            };
+            if sep > 0 {
+                cells.push(&t[from..k]);
+                k += sep;
+                from = k;
+            } else {
+                k += 1;
+            }
+        }
+        cells.push(&t[from..]);
+        for (k, cell) in cells.into_iter().skip(1).enumerate() {
+            let cell = cell.trim_ascii();
+            if k >= columns.len() {
+                columns.resize(k + 1, Vec::new());
+            }
+            if !cell.is_empty() {
+                if !columns[k].is_empty() {
+                    columns[k].push(b' ');
+                }
+                columns[k].extend_from_slice(cell);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for c in columns.iter().filter(|c| !c.is_empty()) {
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(c);
     }
     out
 }
@@ -1062,6 +1165,23 @@ mod tests {
     }
 
     /// A link the converter broke at a line break of its text is one block on any page.
+    #[test]
+    fn a_grid_table_is_one_block_read_by_columns() {
+        let text = "Intro.\n+------------+---------+\n| The ferry  | Menu    |\n| leaves at  |         |\n| six.       | Sport   |\n+============+=========+\n| It is late | News    |\n+------------+---------+\nAfter.\n+--+\nNo rows.\n";
+        let page = Page::new(text.as_bytes());
+        let b = blocks(&page);
+        assert_eq!(b[1], 1..8);
+        assert!(is_grid_table(&page, &b[1]));
+        assert_eq!(b[2..], [8..9, 9..10, 10..11]);
+        let read = grid_text(b[1].clone().map(|i| page.trimmed(i)));
+        assert_eq!(read, b"The ferry leaves at six. It is late Menu Sport News");
+        let boxed = "┌──────┬─────┐\n│ One  │ Two │\n│ more │     │\n└──────┴─────┘\n";
+        let page = Page::new(boxed.as_bytes());
+        assert_eq!(blocks(&page).len(), 1);
+        assert_eq!(blocks(&page)[0], 0..4);
+        assert_eq!(grid_text((0..4).map(|i| page.trimmed(i))), b"One more Two");
+    }
+
     #[test]
     fn raw_html_tags_and_comments_are_read() {
         assert_eq!(tag_at(b"<div class=\"a b\" hidden>x"), Tag::Whole(24));
