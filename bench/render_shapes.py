@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Render the DEV pages' HTML with converters the evaluation set does not ship, for
+`clean eval`: each shape becomes a set folder with input/ (the converter's text, at its
+defaults, lightly normalised as dev-shapes/ is) and gold/ (the DEV gold, copied).
+
+    python3 bench/render_shapes.py ../shared/eval/dev /tmp/shapes            # every shape
+    python3 bench/render_shapes.py ../shared/eval/dev /tmp/shapes pandoc-gfm w3m-60
+    target/release/clean eval /tmp/shapes/*/
+
+Needs: pandoc, w3m, lynx (Debian packages); beautifulsoup4, markdownify, html2text (PyPI).
+A shape whose tool is missing is skipped with a message. Nothing rendered is committed.
+"""
+
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+
+def normalise(t):
+    t = t.replace("\r\n", "\n").replace("\r", "\n")
+    t = "\n".join(line.rstrip() for line in t.split("\n")).strip("\n")
+    return re.sub(r"\n{4,}", "\n\n\n", t) + "\n"
+
+
+def run(cmd):
+    return lambda html: subprocess.run(
+        cmd, input=html, capture_output=True, timeout=120
+    ).stdout.decode("utf-8", "replace")
+
+
+def bs4(html):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text()
+
+
+def markdownify(html):
+    from markdownify import markdownify
+
+    return markdownify(html.decode("utf-8", "replace"))
+
+
+def html2text(width):
+    def render(html):
+        import html2text
+
+        h = html2text.HTML2Text()
+        h.body_width = width
+        return h.handle(html.decode("utf-8", "replace"))
+
+    return render
+
+
+SHAPES = {
+    "pandoc-gfm": (run(["pandoc", "-f", "html", "-t", "gfm"]), "pandoc"),
+    "pandoc-md": (run(["pandoc", "-f", "html", "-t", "markdown"]), "pandoc"),
+    "pandoc-plain": (run(["pandoc", "-f", "html", "-t", "plain"]), "pandoc"),
+    "w3m-60": (run(["w3m", "-dump", "-T", "text/html", "-cols", "60"]), "w3m"),
+    "w3m-120": (run(["w3m", "-dump", "-T", "text/html", "-cols", "120"]), "w3m"),
+    "lynxref": (run(["lynx", "-dump", "-stdin"]), "lynx"),
+    "lynx-120": (run(["lynx", "-dump", "-nolist", "-stdin", "-width=120"]), "lynx"),
+    "bs4": (bs4, "bs4"),
+    "markdownify": (markdownify, "markdownify"),
+    "html2text-60": (html2text(60), "html2text"),
+    "html2text-100": (html2text(100), "html2text"),
+}
+
+
+def available(tool):
+    if tool in ("pandoc", "w3m", "lynx"):
+        return shutil.which(tool) is not None
+    try:
+        __import__(tool)
+        return True
+    except ImportError:
+        return False
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    src, out, names = sys.argv[1], sys.argv[2], sys.argv[3:] or list(SHAPES)
+    unknown = [n for n in names if n not in SHAPES]
+    if unknown:
+        sys.exit(f"unknown shape(s): {', '.join(unknown)}; known: {', '.join(SHAPES)}")
+    ids = sorted(f[: -len(".html.gz")] for f in os.listdir(os.path.join(src, "html")))
+    jobs = []
+    for name in names:
+        render, tool = SHAPES[name]
+        if not available(tool):
+            print(f"{name}: skipped, {tool} is not installed", file=sys.stderr)
+            continue
+        os.makedirs(os.path.join(out, name, "input"), exist_ok=True)
+        shutil.copytree(os.path.join(src, "gold"), os.path.join(out, name, "gold"), dirs_exist_ok=True)
+        jobs += [(name, render, i) for i in ids]
+
+    def one(job):
+        name, render, i = job
+        with gzip.open(os.path.join(src, "html", i + ".html.gz")) as f:
+            html = f.read()
+        with open(os.path.join(out, name, "input", i + ".txt"), "w", encoding="utf-8") as f:
+            f.write(normalise(render(html)))
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(one, jobs))
+    print(f"{len(jobs)} pages rendered into {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
