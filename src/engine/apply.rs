@@ -624,14 +624,16 @@ fn units<'p>(
         } else {
             text
         };
-        let read = match &text {
-            // A fenced-div mark (`::: sidebar`) needs no `<` or `{`.
-            t if !markup && !t.starts_with(b":::") => None,
-            Cow::Borrowed(t) => Some(without_markup(t)),
-            Cow::Owned(t) => Some(Cow::Owned(without_markup(t).into_owned())),
+        // A fenced-div mark (`::: sidebar`) needs no `<` or `{`.
+        let read = match markup || text.starts_with(b":::") {
+            true => match without_markup(&text) {
+                Cow::Owned(read) => Some(read),
+                Cow::Borrowed(_) => None,
+            },
+            false => None,
         };
         let markup_only = read.as_ref().is_some_and(|r| r.is_empty()) && !text.is_empty();
-        let text = read.unwrap_or(text);
+        let text = read.map_or(text, Cow::Owned);
         out.push(Unit {
             first: first.map_or(&[][..], |i| page.trimmed(i)),
             removed: first.is_none() && lines.clone().any(|i| !page.is_blank(i)),

@@ -140,10 +140,8 @@ fn grid_row(t: &[u8]) -> bool {
 
 /// The end of the grid table whose top border is line `i`, if one starts there: border
 /// and row lines, at least one row, ending with a border.
-#[inline]
 fn grid_table(page: &Page<'_>, i: usize) -> Option<usize> {
-    // Most lines start with neither byte a border starts with.
-    if !matches!(page.trimmed(i).first(), Some(b'+' | 0xE2)) || !grid_border(page.trimmed(i)) {
+    if !grid_border(page.trimmed(i)) {
         return None;
     }
     let (mut end, mut rows) = (None, 0);
@@ -215,8 +213,8 @@ pub(crate) fn grid_text<'p>(rows: impl Iterator<Item = &'p [u8]>) -> Vec<u8> {
     out
 }
 
-/// One byte's occurrences in a page (`[`, `<`), for lines visited in order: where the next
-/// one is, sought again only once a line past it is asked about.
+/// Where a byte, or either of two (`[`; `<` and `{`), occurs in a page, for lines visited
+/// in order: the next occurrence is sought again only once a line past it is asked about.
 struct NextByte<'p> {
     bytes: &'p [u8],
     byte: u8,
@@ -283,14 +281,8 @@ fn tag_at(t: &[u8]) -> Tag {
     {
         i += 1;
     }
-    let space = |t: &[u8], i: usize| {
-        t[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count()
-    };
     loop {
-        let ws = space(t, i);
+        let ws = white(&t[i..]);
         i += ws;
         match t.get(i) {
             None => return Tag::Cut,
@@ -311,12 +303,12 @@ fn tag_at(t: &[u8]) -> Tag {
                 }) {
                     i += 1;
                 }
-                let mut j = i + space(t, i);
+                let mut j = i + white(&t[i..]);
                 if t.get(j) != Some(&b'=') {
                     continue;
                 }
                 j += 1;
-                j += space(t, j);
+                j += white(&t[j..]);
                 match t.get(j) {
                     None => return Tag::Cut,
                     Some(&q @ (b'"' | b'\'')) => match memchr::memchr(q, &t[j + 1..]) {
@@ -389,10 +381,7 @@ pub(crate) fn without_markup(t: &[u8]) -> Cow<'_, [u8]> {
     // Fenced-div marks open the text (a block's lines joined: one or more marks).
     while t[i..].starts_with(b":::") {
         i += t[i..].iter().take_while(|&&c| c == b':').count();
-        i += t[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count();
+        i += white(&t[i..]);
         let rest = &t[i..];
         let n = match rest.first() {
             Some(b'{') => match attributes_at(rest) {
@@ -407,10 +396,7 @@ pub(crate) fn without_markup(t: &[u8]) -> Cow<'_, [u8]> {
         };
         i += n;
         i += t[i..].iter().take_while(|&&c| c == b':').count();
-        i += t[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count();
+        i += white(&t[i..]);
         from = i;
     }
     while let Some(k) = memchr::memchr2(b'<', b'{', &t[i..]) {
@@ -705,6 +691,12 @@ fn item_column(content: &[u8]) -> Option<usize> {
 /// The spaces `b` starts with.
 fn spaces(b: &[u8]) -> usize {
     b.iter().take_while(|&&b| b == b' ').count()
+}
+
+/// How many bytes of ASCII white space `b` starts with (a tag's attributes may run over
+/// line breaks, which a block's joined text holds).
+fn white(b: &[u8]) -> usize {
+    b.iter().take_while(|c| c.is_ascii_whitespace()).count()
 }
 
 /// Whether line `i` is indented under a list item's text at `column`: not blank, indented
@@ -1164,7 +1156,6 @@ mod tests {
         assert!(b.iter().skip(2).all(|r| r.len() == 1));
     }
 
-    /// A link the converter broke at a line break of its text is one block on any page.
     #[test]
     fn a_grid_table_is_one_block_read_by_columns() {
         let text = "Intro.\n+------------+---------+\n| The ferry  | Menu    |\n| leaves at  |         |\n| six.       | Sport   |\n+============+=========+\n| It is late | News    |\n+------------+---------+\nAfter.\n+--+\nNo rows.\n";
@@ -1234,6 +1225,7 @@ mod tests {
         assert_eq!(lens, [1, 2, 1, 2, 1, 1]);
     }
 
+    /// A link the converter broke at a line break of its text is one block on any page.
     #[test]
     fn a_broken_link_holds_its_lines_on_an_unwrapped_page() {
         let text = "Short.\nA [broken\nlink](https://example.com/b) goes.\nA [bracket\n\nstays.\n";
