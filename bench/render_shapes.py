@@ -7,7 +7,7 @@ defaults, lightly normalised as dev-shapes/ is) and gold/ (the DEV gold, copied)
     python3 bench/render_shapes.py ../shared/eval/dev /tmp/shapes pandoc-gfm w3m-60
     target/release/clean eval /tmp/shapes/*/
 
-Needs: pandoc, w3m, lynx (Debian packages); beautifulsoup4, markdownify, html2text (PyPI).
+Needs: pandoc, w3m, lynx, elinks, links, html2text (Debian packages); beautifulsoup4, markdownify, html2text (PyPI).
 A shape whose tool is missing is skipped with a message. Nothing rendered is committed.
 """
 
@@ -30,6 +30,26 @@ def run(cmd):
     return lambda html: subprocess.run(
         cmd, input=html, capture_output=True, timeout=120
     ).stdout.decode("utf-8", "replace")
+
+
+def run_file(cmd):
+    """A tool that reads a file, not stdin: the page in a temporary .html file."""
+
+    def render(html):
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".html") as f:
+            f.write(html)
+            f.flush()
+            return run([*cmd, f.name])(b"")
+
+    return render
+
+
+def bs4_lines(html):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text("\n")
 
 
 def bs4(html):
@@ -64,6 +84,11 @@ SHAPES = {
     "lynxref": (run(["lynx", "-dump", "-stdin"]), "lynx"),
     "lynx-120": (run(["lynx", "-dump", "-nolist", "-stdin", "-width=120"]), "lynx"),
     "bs4": (bs4, "bs4"),
+    "bs4-lines": (bs4_lines, "bs4"),
+    "elinks": (run_file(["elinks", "-dump", "-dump-charset", "utf-8", "-no-references"]), "elinks"),
+    "elinks-refs": (run_file(["elinks", "-dump", "-dump-charset", "utf-8"]), "elinks"),
+    "links": (run_file(["links", "-dump", "-codepage", "utf-8"]), "links"),
+    "html2text-deb": (run(["/usr/bin/html2text", "-utf8"]), "/usr/bin/html2text"),
     "markdownify": (markdownify, "markdownify"),
     "html2text-60": (html2text(60), "html2text"),
     "html2text-100": (html2text(100), "html2text"),
@@ -71,7 +96,7 @@ SHAPES = {
 
 
 def available(tool):
-    if tool in ("pandoc", "w3m", "lynx"):
+    if tool in ("pandoc", "w3m", "lynx", "elinks", "links", "/usr/bin/html2text"):
         return shutil.which(tool) is not None
     try:
         __import__(tool)
