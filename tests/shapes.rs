@@ -76,30 +76,32 @@ fn seeds_give_the_same_words_wrapped_and_as_markdown() {
     }
 }
 
-/// A news page of this project's own text, one paragraph per line.
-fn article() -> String {
+/// Paragraph `seed` of the article: `n` words of the council story, one sentence.
+fn paragraph(seed: usize, n: usize) -> String {
     const WORDS: [&str; 13] = [
         "the", "council", "voted", "on", "a", "budget", "for", "river", "repairs", "after",
         "months", "of", "debate",
     ];
     // Words drawn by a small generator, so that no two wrapped lines are alike.
-    let para = |seed: usize, n: usize| {
-        let mut x = seed as u64 * 2654435761 + 1;
-        (0..n)
-            .map(|_| {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                WORDS[(x >> 33) as usize % WORDS.len()]
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-            + "."
-    };
+    let mut x = seed as u64 * 2654435761 + 1;
+    (0..n)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            WORDS[(x >> 33) as usize % WORDS.len()]
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        + "."
+}
+
+/// A news page of this project's own text, one paragraph per line.
+fn article() -> String {
     let mut s =
         String::from("  • Home\n  • News\n  • Sport\n  • Weather\n\nRiver repairs approved\n\n");
     for k in 0..5 {
-        s += &para(k, 60 + 7 * k);
+        s += &paragraph(k, 60 + 7 * k);
         s += "\n\n";
     }
     s += "Related stories\n  • Storm closes ferry route\n  • School roof fixed\n\nPrivacy Policy | Terms of Use\n";
@@ -151,4 +153,30 @@ fn a_page_of_many_posts_is_not_cut_to_one() {
             "{got}"
         );
     }
+}
+
+/// BeautifulSoup's `get_text()` of a minified page: one line, every element's text glued
+/// to the next. The line is read as its pieces: the article's paragraphs stay, the menu
+/// and the footer are cut out of the line as spans.
+#[test]
+fn a_page_glued_into_one_line_keeps_its_article() {
+    let rules = rules();
+    let paras: Vec<String> = (0..5)
+        .map(|k| {
+            let p = paragraph(k, 60 + 7 * k);
+            p[..1].to_uppercase() + &p[1..]
+        })
+        .collect();
+    let page = format!(
+        "HomeNewsSportWeatherRiver repairs approved{}Related storiesStorm closes ferry routeSchool roof fixedPrivacy PolicyTerms of Use\n",
+        paras.concat()
+    );
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    assert!(got.contains(&paras.concat()), "{got}");
+    for chrome in ["Weather", "Storm closes", "Privacy Policy"] {
+        assert!(!got.contains(chrome), "{chrome} in {got}");
+    }
+    // Spans cut out of the one line: what is left is the input's own bytes, in order.
+    assert_eq!(got.lines().count(), 1);
+    assert!(page.contains(got.trim_end()));
 }

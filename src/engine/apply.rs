@@ -12,6 +12,7 @@ use super::blocks::{
     blocks, columns, goes_on_in_lower_case, grid_text, is_grid_table, visible, without_markup,
     Visible, MAX_WIDTH,
 };
+use super::glued;
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
 use super::view::{block_units, kept_joined, line_units, read, Seen};
@@ -21,6 +22,14 @@ use crate::rules::View;
 const NONE: u32 = u32::MAX;
 
 pub(super) fn apply(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[bool]) -> Outcome {
+    // A page with a glued line is cleaned as the pieces it was glued from.
+    match glued::pieces(page) {
+        Some(p) => p.outcome_on(page, apply_lines(rs, sc, &p.page, active)),
+        None => apply_lines(rs, sc, page, active),
+    }
+}
+
+fn apply_lines(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[bool]) -> Outcome {
     let n = page.len();
     let mut fate = vec![Fate::Kept; n];
     // The page's blocks, made once for the passes that read them.
@@ -1035,7 +1044,8 @@ fn region_on(
         let last = (from..to).rev().find(|&k| has_text(&units[k]));
         let intro = last.is_some_and(|k| {
             let v = visible(&units[k].text);
-            v.text.trim_ascii_end().ends_with(b":") && columns(&v.text) >= p.prose_chars
+            matches!(v.text.trim_ascii_end().last(), Some(b':' | b'?'))
+                && columns(&v.text) >= p.prose_chars
         });
         if intro {
             for (k, u) in units.iter().enumerate().skip(to) {

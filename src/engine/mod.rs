@@ -8,6 +8,7 @@
 mod apply;
 mod blocks;
 pub mod compile;
+mod glued;
 mod outcome;
 pub mod page;
 mod prefilter;

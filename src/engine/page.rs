@@ -64,6 +64,12 @@ impl<'a> Page<'a> {
                 }
             }
         }
+        Page::with_lines(bytes, lines)
+    }
+
+    /// A page over `bytes` with the given line index (lines in order, covering the bytes):
+    /// see [`super::glued`], which splits a glued line into pieces.
+    pub(crate) fn with_lines(bytes: &'a [u8], lines: Vec<Line>) -> Self {
         let trimmed = lines
             .iter()
             .map(|l| {
