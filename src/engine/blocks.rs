@@ -97,6 +97,7 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
         while i + 1 < n {
             if width.is_some_and(|w| continues(page, i, w))
                 || item.is_some_and(|c| under_item(page, i + 1, c))
+                || broken_sentence(page, i)
             {
                 held = 0;
             } else if (open.is_open() || tag.is_some())
@@ -735,6 +736,24 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
     goes_on_in_lower_case(page.trimmed(i), page.trimmed(i + 1))
 }
 
+/// Whether line `i` is a sentence's part that a converter broke off at an inline element
+/// (a link, an emphasis) by printing every piece of text on a line of its own
+/// (BeautifulSoup's `get_text("\n")`: `Skipping meals leads to` / `cravings` / `, and…`):
+/// line `i + 1` goes on with the punctuation after the element (`, and`, `).`), or line
+/// `i` opens a bracket (`a higher risk (` / `2` / `).`). Going on in lower case is not
+/// enough: so does a line of a paragraph wrapped at a width the page did not show.
+fn broken_sentence(page: &Page<'_>, i: usize) -> bool {
+    if next_word(page, i).is_none() {
+        return false;
+    }
+    let (here, next) = (page.trimmed(i), page.trimmed(i + 1));
+    match here.last() {
+        None | Some(b'.' | b'!' | b'?' | b':' | b';' | b'"') => false,
+        Some(b'(' | b'[') => true,
+        Some(_) => next.first().is_some_and(|&b| b",.;:)]".contains(&b)),
+    }
+}
+
 /// Whether text ending in `here` (trimmed) stops mid-sentence and `next` (trimmed) goes
 /// on with it in lower case.
 pub(crate) fn goes_on_in_lower_case(here: &[u8], next: &[u8]) -> bool {
@@ -1238,6 +1257,19 @@ mod tests {
     /// Cleaning a wrapped page can shorten a line (a link target stripped): the line still
     /// goes on into a next line that continues its sentence in lower case, so the page,
     /// cleaned again, has the blocks it had. A line that ends a sentence does not.
+    #[test]
+    fn a_sentence_broken_at_inline_elements_is_one_block() {
+        // Every piece of text on its own line: a link and a citation broke the sentence.
+        let text =
+            "Skipping meals leads to\ncravings\n, and a higher risk (\n4\n).\nA new one\nNext\n";
+        let page = Page::new(text.as_bytes());
+        assert!(wrap_width(&page).is_none());
+        let b = blocks(&page);
+        // `cravings` goes on in lower case, which a line of a wrapped paragraph does too:
+        // that alone does not join; the comma after it and the bracket do.
+        assert_eq!(b, vec![0..1, 1..5, 5..6, 6..7]);
+    }
+
     #[test]
     fn a_shortened_wrapped_line_goes_on_in_lower_case() {
         let body = format!("{}\n{}", wrap(&para(60, 0), 78), wrap(&para(45, 1), 78));
