@@ -34,10 +34,12 @@ const OVER_WIDTH_PERCENT: usize = 5;
 /// A wrapped page has at least this share of its lines that go on, in percent, agreeing with
 /// its width.
 const NEAR_PERCENT: usize = 15;
-/// A wrapped page has at least this many lines agreeing with its width: on a shorter text a
-/// few lines of one paragraph a line that happen to stop near one column would make it
-/// "wrapped", and the same text cleaned again (with fewer of them) would read otherwise.
-const MIN_NEAR: usize = 6;
+/// A wrapped page has at least this many lines that stop mid-sentence and agree with its
+/// width (and `NEAR_PERCENT` of its lines that go on): a short article wrapped at 120
+/// columns has two paragraphs of two or three lines. Fewer would let a few lines that a
+/// rule then removes (a footer) decide the page's shape, and the page cleaned again would
+/// read otherwise; lines of a sentence each say little (they do not count here).
+const MIN_NEAR: usize = 4;
 /// "Near the width": within this many characters of it.
 const NEAR: usize = 15;
 /// Lines a broken link target may run over: a wrapper breaks a URL only at its hyphens and
@@ -584,7 +586,7 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
     let mut agree = [0isize; LEN + 1];
     // Lines that go on (the lines that could be a wrapped paragraph's).
     let mut measured = 0usize;
-    // Lines that agree with some width.
+    // Lines that stop mid-sentence and agree with some width.
     let mut agreeing = 0usize;
     let mut markup = NextByte::new(page.bytes(), b'<', b'{', page.has_markup());
     for i in 0..page.len() {
@@ -634,11 +636,13 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
             if here <= hi {
                 agree[here] += 1;
                 agree[hi + 1] -= 1;
-                agreeing += 1;
+                // Lines of one sentence each that happen to be of a length say little.
+                agreeing += usize::from(!ends_sentence(t));
             }
         }
     }
-    // Too few lines to agree on any width (most pages of one paragraph a line).
+    // Too few lines that stop mid-sentence to agree on any width (most pages of one
+    // paragraph a line).
     if agreeing < MIN_NEAR {
         return None;
     }
@@ -750,18 +754,28 @@ fn broken_sentence(page: &Page<'_>, i: usize) -> bool {
     match here.last() {
         None | Some(b'.' | b'!' | b'?' | b':' | b';' | b'"') => false,
         Some(b'(' | b'[') => true,
-        Some(_) => next.first().is_some_and(|&b| b",.;:)]".contains(&b)),
+        // The punctuation that follows an element ends it or goes on: `, and`, `).`.
+        Some(_) => match next {
+            [p, rest @ ..] if b",.;:)]".contains(p) => {
+                rest.first().is_none_or(|b| b" ,.;:)]".contains(b))
+            }
+            _ => false,
+        },
     }
+}
+
+/// Whether trimmed text `t` ends like a sentence (or a quote or bracket after one).
+fn ends_sentence(t: &[u8]) -> bool {
+    matches!(
+        t.last(),
+        Some(b'.' | b'!' | b'?' | b':' | b';' | b'"' | b')' | b']')
+    )
 }
 
 /// Whether text ending in `here` (trimmed) stops mid-sentence and `next` (trimmed) goes
 /// on with it in lower case.
 pub(crate) fn goes_on_in_lower_case(here: &[u8], next: &[u8]) -> bool {
-    next.first().is_some_and(u8::is_ascii_lowercase)
-        && !matches!(
-            here.last(),
-            Some(b'.' | b'!' | b'?' | b':' | b';' | b'"' | b')' | b']')
-        )
+    next.first().is_some_and(u8::is_ascii_lowercase) && !ends_sentence(here)
 }
 
 /// The columns of the first word of line `i + 1`, if that line can go on from line `i`:
@@ -1157,7 +1171,7 @@ mod tests {
         let stray = format!(
             "{}\nsee ](the list\n{}",
             wrap(&para(60, 0), 78),
-            "short\n".repeat(20)
+            "Short\n".repeat(20)
         );
         let page = Page::new(stray.as_bytes());
         assert!(blocks(&page).iter().all(|r| r.len() <= MAX_LINK_LINES + 1));
