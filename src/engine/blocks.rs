@@ -747,11 +747,11 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
 /// `i` opens a bracket (`a higher risk (` / `2` / `).`). Going on in lower case is not
 /// enough: so does a line of a paragraph wrapped at a width the page did not show.
 fn broken_sentence(page: &Page<'_>, i: usize) -> bool {
-    if next_word(page, i).is_none() {
+    if i + 1 >= page.len() {
         return false;
     }
     let (here, next) = (page.trimmed(i), page.trimmed(i + 1));
-    match here.last() {
+    let goes_on = match here.last() {
         None | Some(b'.' | b'!' | b'?' | b':' | b';' | b'"') => false,
         Some(b'(' | b'[') => true,
         // The punctuation that follows an element ends it or goes on: `, and`, `).`.
@@ -761,7 +761,9 @@ fn broken_sentence(page: &Page<'_>, i: usize) -> bool {
             }
             _ => false,
         },
-    }
+    };
+    // Asked last: whether the next line could go on at all (not blank, no element).
+    goes_on && next_word(page, i).is_some()
 }
 
 /// Whether trimmed text `t` ends like a sentence (or a quote or bracket after one).
