@@ -7,7 +7,9 @@ defaults, lightly normalised as dev-shapes/ is) and gold/ (the DEV gold, copied)
     python3 bench/render_shapes.py ../shared/eval/dev /tmp/shapes pandoc-gfm w3m-60
     target/release/clean eval /tmp/shapes/*/
 
-Needs: pandoc, w3m, lynx, elinks, links, html2text (Debian packages); beautifulsoup4, markdownify, html2text (PyPI).
+Needs: pandoc, w3m, lynx, elinks, links, html2text (Debian packages); beautifulsoup4, markdownify,
+html2text (PyPI); html-to-text (npm: `npm install html-to-text` in a folder, then NODE_PATH=that
+folder/node_modules).
 A shape whose tool is missing is skipped with a message. Nothing rendered is committed.
 """
 
@@ -18,6 +20,9 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def normalise(t):
@@ -89,6 +94,7 @@ SHAPES = {
     "elinks-refs": (run_file(["elinks", "-dump", "-dump-charset", "utf-8"]), "elinks"),
     "links": (run_file(["links", "-dump", "-codepage", "utf-8"]), "links"),
     "html2text-deb": (run(["/usr/bin/html2text", "-utf8"]), "/usr/bin/html2text"),
+    "html-to-text": (run(["node", os.path.join(HERE, "html_to_text.js")]), "html-to-text"),
     "markdownify": (markdownify, "markdownify"),
     "html2text-60": (html2text(60), "html2text"),
     "html2text-100": (html2text(100), "html2text"),
@@ -98,6 +104,12 @@ SHAPES = {
 def available(tool):
     if tool in ("pandoc", "w3m", "lynx", "elinks", "links", "/usr/bin/html2text"):
         return shutil.which(tool) is not None
+    if tool == "html-to-text":
+        # The npm package, found by node from the folder given in NODE_PATH.
+        probe = ["node", "-e", "require('html-to-text')"]
+        if shutil.which("node") is None:
+            return False
+        return subprocess.run(probe, capture_output=True).returncode == 0
     try:
         __import__(tool)
         return True

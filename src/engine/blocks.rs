@@ -865,6 +865,9 @@ fn link_close(t: &[u8]) -> Option<usize> {
 /// `![alt](src)` is nothing, a leading list marker, heading mark or quote mark is dropped,
 /// and `*`/`_` emphasis at the ends is ignored.
 pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
+    if let Some(v) = visible_bracketed(t) {
+        return v;
+    }
     let mut v = Visible {
         text: Cow::Borrowed(t),
         link_bytes: 0,
@@ -916,6 +919,71 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
     }
     v.text = Cow::Owned(strip_marks(&out).to_vec());
     v
+}
+
+/// How many words of text before a bracketed address are read as its link's text: a menu
+/// item or a teaser title, not a sentence with a link in it.
+const BRACKETED_LINK_WORDS: usize = 6;
+
+/// `t` read as a reader sees it when it holds addresses in brackets after a link's text,
+/// as html-to-text (npm) prints links (`Contact Us [https://…]Careers [/careers]`), or
+/// `None` when it holds none. The addresses are not text; the text since the last one is
+/// the link's when it is a few words (`BRACKETED_LINK_WORDS`), an image's when there is
+/// none (`[https://…/photo.jpg]` alone).
+fn visible_bracketed(t: &[u8]) -> Option<Visible<'_>> {
+    let mut at = memchr::memchr_iter(b'[', t).filter_map(|i| bracketed_url(t, i).map(|e| (i, e)));
+    let first = at.next()?;
+    let mut v = Visible {
+        text: Cow::Borrowed(t),
+        link_bytes: 0,
+        links: 0,
+        images: 0,
+    };
+    let mut out = Vec::with_capacity(t.len());
+    let mut from = 0;
+    for (open, end) in std::iter::once(first).chain(at) {
+        let text = trim_ascii(&t[from..open]);
+        let words = text
+            .split(u8::is_ascii_whitespace)
+            .filter(|w| !w.is_empty())
+            .count();
+        if words == 0 {
+            v.images += 1;
+        } else if words <= BRACKETED_LINK_WORDS {
+            v.links += 1;
+            v.link_bytes += text.len();
+        }
+        out.extend_from_slice(&t[from..open]);
+        from = end;
+    }
+    out.extend_from_slice(&t[from..]);
+    v.text = Cow::Owned(strip_marks(&out).to_vec());
+    Some(v)
+}
+
+/// The end (one past `]`) of an address in brackets whose `[` is at `open`: a web address,
+/// a site path, a data URI or a mail or phone link, with no space in it, and no Markdown
+/// target after it.
+fn bracketed_url(t: &[u8], open: usize) -> Option<usize> {
+    let rest = &t[open + 1..];
+    const STARTS: [&[u8]; 8] = [
+        b"http://",
+        b"https://",
+        b"//",
+        b"/",
+        b"mailto:",
+        b"tel:",
+        b"data:",
+        b"ftp://",
+    ];
+    STARTS.iter().find(|s| rest.starts_with(s))?;
+    let len = rest
+        .iter()
+        .position(|&b| b == b']' || b == b'\\' || b.is_ascii_whitespace())?;
+    let end = open + len + 2;
+    // `[https://…](https://…)` is a Markdown link whose text is its address, and
+    // `\[https://…\]` Markdown's escaped brackets around an address in text.
+    (rest[len] == b']' && t.get(end) != Some(&b'(')).then_some(end)
 }
 
 /// The link text and the end (one past `)`) of a Markdown link whose `[` is at `open`.
@@ -1273,6 +1341,33 @@ mod tests {
     /// Cleaning a wrapped page can shorten a line (a link target stripped): the line still
     /// goes on into a next line that continues its sentence in lower case, so the page,
     /// cleaned again, has the blocks it had. A line that ends a sentence does not.
+    #[test]
+    fn addresses_in_brackets_are_read_as_links() {
+        // html-to-text's links: a menu of them is a link list, the addresses are no text.
+        let v = visible(b"Contact Us [https://example.com/c]Careers [/careers] Help [//x.org/h]");
+        assert_eq!(&*v.text, b"Contact Us Careers  Help");
+        assert_eq!((v.links, v.images), (3, 0));
+        assert_eq!(v.link_bytes, b"Contact UsCareersHelp".len());
+        // In a sentence the words before the address are too many to be its link's.
+        let v =
+            visible(b"The council met on Monday and the mayor said so [https://example.com/a].");
+        assert_eq!((v.links, v.link_bytes), (0, 0));
+        assert_eq!(
+            &*v.text,
+            b"The council met on Monday and the mayor said so ."
+        );
+        // An address alone is an image's; a bracketed word, a Markdown link whose text is
+        // its address, and escaped brackets are not addresses.
+        assert_eq!(visible(b"[https://example.com/p.jpg]").images, 1);
+        assert_eq!(&*visible(b"He said [sic] it.").text, b"He said [sic] it.");
+        let md = visible(b"See [https://example.com](https://example.com) now.");
+        assert_eq!(
+            (md.links, &*md.text),
+            (1, &b"See https://example.com now."[..])
+        );
+        assert_eq!(visible(br"An \[https://example.com\] note.").links, 0);
+    }
+
     #[test]
     fn a_sentence_broken_at_inline_elements_is_one_block() {
         // Every piece of text on its own line: a link and a citation broke the sentence.
