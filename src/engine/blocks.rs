@@ -962,14 +962,13 @@ fn visible_bracketed(t: &[u8]) -> Option<Visible<'_>> {
 }
 
 /// The end (one past `]`) of an address in brackets whose `[` is at `open`: a web address,
-/// a site path, a data URI or a mail or phone link, with no space in it, and no Markdown
+/// a site path (or `//host/…`), a data URI or a mail or phone link, with no space in it, and no Markdown
 /// target after it.
 fn bracketed_url(t: &[u8], open: usize) -> Option<usize> {
     let rest = &t[open + 1..];
-    const STARTS: [&[u8]; 8] = [
+    const STARTS: [&[u8]; 7] = [
         b"http://",
         b"https://",
-        b"//",
         b"/",
         b"mailto:",
         b"tel:",
@@ -1338,9 +1337,6 @@ mod tests {
         assert_eq!(lens, [1, 2, 1, 1, 1]);
     }
 
-    /// Cleaning a wrapped page can shorten a line (a link target stripped): the line still
-    /// goes on into a next line that continues its sentence in lower case, so the page,
-    /// cleaned again, has the blocks it had. A line that ends a sentence does not.
     #[test]
     fn addresses_in_brackets_are_read_as_links() {
         // html-to-text's links: a menu of them is a link list, the addresses are no text.
@@ -1381,6 +1377,9 @@ mod tests {
         assert_eq!(b, vec![0..1, 1..5, 5..6, 6..7]);
     }
 
+    /// Cleaning a wrapped page can shorten a line (a link target stripped): the line still
+    /// goes on into a next line that continues its sentence in lower case, so the page,
+    /// cleaned again, has the blocks it had. A line that ends a sentence does not.
     #[test]
     fn a_shortened_wrapped_line_goes_on_in_lower_case() {
         let body = format!("{}\n{}", wrap(&para(60, 0), 78), wrap(&para(45, 1), 78));

@@ -84,11 +84,7 @@ pub(crate) fn pieces<'a>(page: &Page<'a>) -> Option<Pieces<'a>> {
     out.extend_from_slice(&lines[..first]);
     origin.extend(0..first);
     for (i, l) in lines.iter().enumerate().skip(first) {
-        let cuts = match l.content_end - l.start {
-            n if n >= MIN_BYTES => glued(&page.bytes()[l.start..l.content_end]),
-            _ => None,
-        };
-        let Some(cuts) = cuts else {
+        let Some(cuts) = glued(&page.bytes()[l.start..l.content_end]) else {
             out.push(*l);
             origin.push(i);
             continue;
@@ -163,9 +159,8 @@ impl Pieces<'_> {
                 Fate::Edited(edits.len() as u32 - 1)
             });
         }
-        let mut out = Outcome::new(page, fate, edits);
-        out.backoff = o.backoff;
-        out
+        // No backoff yet: the guard looks at the outcome this makes.
+        Outcome::new(page, fate, edits)
     }
 }
 
