@@ -8,8 +8,8 @@ defaults, lightly normalised as dev-shapes/ is) and gold/ (the DEV gold, copied)
     target/release/clean eval /tmp/shapes/*/
 
 Needs: pandoc, w3m, lynx, elinks, links, html2text (Debian packages); beautifulsoup4, markdownify,
-html2text (PyPI); html-to-text (npm: `npm install html-to-text` in a folder, then NODE_PATH=that
-folder/node_modules).
+html2text (PyPI); html-to-text and turndown (npm: `npm install html-to-text turndown` in a
+folder, then NODE_PATH=that folder/node_modules).
 A shape whose tool is missing is skipped with a message. Nothing rendered is committed.
 """
 
@@ -95,6 +95,7 @@ SHAPES = {
     "links": (run_file(["links", "-dump", "-codepage", "utf-8"]), "links"),
     "html2text-deb": (run(["/usr/bin/html2text", "-utf8"]), "/usr/bin/html2text"),
     "html-to-text": (run(["node", os.path.join(HERE, "html_to_text.js")]), "html-to-text"),
+    "turndown": (run(["node", os.path.join(HERE, "turndown.js")]), "turndown"),
     "markdownify": (markdownify, "markdownify"),
     "html2text-60": (html2text(60), "html2text"),
     "html2text-100": (html2text(100), "html2text"),
@@ -104,9 +105,9 @@ SHAPES = {
 def available(tool):
     if tool in ("pandoc", "w3m", "lynx", "elinks", "links", "/usr/bin/html2text"):
         return shutil.which(tool) is not None
-    if tool == "html-to-text":
+    if tool in ("html-to-text", "turndown"):
         # The npm package, found by node from the folder given in NODE_PATH.
-        probe = ["node", "-e", "require('html-to-text')"]
+        probe = ["node", "-e", f"require('{tool}')"]
         if shutil.which("node") is None:
             return False
         return subprocess.run(probe, capture_output=True).returncode == 0

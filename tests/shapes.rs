@@ -180,3 +180,52 @@ fn a_page_glued_into_one_line_keeps_its_article() {
     assert_eq!(got.lines().count(), 1);
     assert!(page.contains(got.trim_end()));
 }
+
+/// A short article under a grid of teaser cards as turndown (the JavaScript converter
+/// behind many LLM-era scrapers) prints links around whole paragraphs: `[`, a picture, the
+/// headline and a one-sentence summary on their own lines, then `](url "title")[` opening
+/// the next card. The cards are links, not prose: the article wins and the grid goes.
+#[test]
+fn teaser_cards_printed_as_links_around_paragraphs_do_not_win() {
+    let rules = rules();
+    let mut page = String::from("River repairs approved\n======================\n\n");
+    for k in 0..2 {
+        let p = paragraph(k, 45);
+        page += &(p[..1].to_uppercase() + &p[1..] + "\n\n");
+    }
+    page += "Latest Headlines\n----------------\n\n[\n\n";
+    for k in 0..8 {
+        let summary = paragraph(10 + k, 22);
+        page += &format!(
+            "![](https://example.com/img/{k}.jpg)\n\n**Story number {k} of the week**_{summary}_\n\n](https://example.com/story/{k} \"Story number {k}\")[\n\n"
+        );
+    }
+    page += "](https://example.com/more)\n";
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    assert!(got.contains(&paragraph(1, 45)[1..]), "{got}");
+    assert!(!got.contains("Story number"), "{got}");
+}
+
+/// pandoc's Markdown keeps the page's divs (`::: {.class}` … `:::`) and spans
+/// (`[text]{.class}`): a headline list of `[[Title]{.ticker}](/url)` links is a link
+/// list, and a block that ends a div (`… :::`) does not end like a sentence.
+#[test]
+fn pandoc_divs_and_spans_are_read_as_markup() {
+    let rules = rules();
+    let mut page = String::from("::: {.article .main}\n# River repairs approved {#title}\n\n");
+    for k in 0..2 {
+        let p = paragraph(k, 45);
+        page += &(p[..1].to_uppercase() + &p[1..] + "\n\n");
+    }
+    page += ":::\n:::\n\n::: {.ticker-list}\n";
+    for k in 0..12 {
+        page += &format!(
+            "::: ticker-item\n[[Headline number {k} about the harbour\nworks]{{.ticker-title}}](/news/{k} \"Headline {k}\")\n\n-   By [Staff]{{.reporter}}\n-   11/20/2019 0{}:14 PM\n:::\n\n",
+            k % 10
+        );
+    }
+    page += ":::\n";
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    assert!(got.contains(&paragraph(1, 45)[1..]), "{got}");
+    assert!(!got.contains("Headline number"), "{got}");
+}

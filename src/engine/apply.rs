@@ -15,7 +15,7 @@ use super::blocks::{
 use super::glued;
 use super::outcome::{Cause, Edit, Fate, Outcome};
 use super::page::trim;
-use super::view::{block_units, kept_joined, line_units, read, Seen};
+use super::view::{block_units, joined, kept_joined, line_units, read, Seen};
 use super::{BlockParams, Page, RegionParams, RepeatParams, RuleSet, Scratch, Step};
 use crate::rules::View;
 
@@ -626,6 +626,12 @@ fn units<'p>(
         }
         let lines = b.start..b.end.min(limit);
         let (first, text) = kept_joined(page, fate, lines.clone());
+        // A link around whole paragraphs (see [`blocks`]) is read with its brackets and
+        // target, which the link rule has taken from the lines: it is a teaser, not prose.
+        let text = match first.is_some() && lines.clone().any(|i| page.is_blank(i)) {
+            true => Cow::Owned(joined(page, lines.clone())),
+            false => text,
+        };
         // A grid table reads column by column.
         let text = if first.is_some() && is_grid_table(page, &lines) {
             let kept = lines.clone().filter(|&i| fate[i] == Fate::Kept);
@@ -634,7 +640,7 @@ fn units<'p>(
             text
         };
         // A fenced-div mark (`::: sidebar`) needs no `<` or `{`.
-        let read = match markup || text.starts_with(b":::") {
+        let read = match markup || text.starts_with(b":::") || text.ends_with(b":::") {
             true => match without_markup(&text) {
                 Cow::Owned(read) => Some(read),
                 Cow::Borrowed(_) => None,

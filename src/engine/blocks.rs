@@ -107,6 +107,14 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
                 && !page.is_blank(i + 1)
             {
                 held += 1;
+            } else if open.brackets > 0
+                && !open.target
+                && link_over_blank(page, i + 1, open.brackets)
+            {
+                // A link around whole paragraphs (a teaser card's picture, headline and
+                // summary): its text goes on after a blank line to the `](…)` that closes
+                // it, found within `MAX_LINK_LINES` lines.
+                held = 0;
             } else {
                 break;
             }
@@ -120,6 +128,34 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
         out.push(start..i);
     }
     out
+}
+
+/// Whether blank line `i` lies inside a link around whole paragraphs, as Markdown
+/// converters print an HTML link that holds blocks (turndown: `[` / blank / `**Title**` /
+/// blank / `](https://…)`, or a linked picture `[` / blank / `![…](…)](https://…)`): one of
+/// the `brackets` links open before it closes (`](`) within `MAX_LINK_LINES` lines of text
+/// after it.
+fn link_over_blank(page: &Page<'_>, i: usize, brackets: usize) -> bool {
+    if !page.is_blank(i) {
+        return false;
+    }
+    let mut depth = brackets;
+    (i + 1..page.len())
+        .filter(|&k| !page.is_blank(k))
+        .take(MAX_LINK_LINES)
+        .any(|k| {
+            let t = page.trimmed(k);
+            for j in memchr::memchr2_iter(b'[', b']', t) {
+                if t[j] == b'[' {
+                    depth += 1;
+                } else if depth <= brackets && t.get(j + 1) == Some(&b'(') {
+                    return true;
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            false
+        })
 }
 
 /// Whether (trimmed) `t` is a grid table's border: `+---+---+`, `+===+`, `├───┼───┤`.
@@ -406,7 +442,13 @@ pub(crate) fn without_markup(t: &[u8]) -> Cow<'_, [u8]> {
         let at = i + k;
         match markup_at(&t[at..]) {
             Tag::Whole(n) => {
-                out.extend_from_slice(&t[from..at]);
+                // Attributes right after a `]` close a bracketed span (`[text]{.class}`):
+                // its brackets are syntax too.
+                let span = t[at] == b'{' && at > from && t[at - 1] == b']';
+                out.extend_from_slice(&t[from..at - usize::from(span)]);
+                if span {
+                    drop_open_bracket(&mut out);
+                }
                 out.push(b' ');
                 from = at + n;
                 i = from;
@@ -415,10 +457,57 @@ pub(crate) fn without_markup(t: &[u8]) -> Cow<'_, [u8]> {
         }
     }
     if from == 0 {
-        return Cow::Borrowed(t);
+        return without_fences(Cow::Borrowed(t));
     }
     out.extend_from_slice(&t[from..]);
-    Cow::Owned(out.trim_ascii().to_vec())
+    without_fences(Cow::Owned(out.trim_ascii().to_vec()))
+}
+
+/// `t` without the fenced-div marks that close divs (`:::` alone between words): a block
+/// that ends a div ends with one (`Log out :::`), and would end like a sentence.
+fn without_fences(t: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+    let fence = |w: &[u8]| w.len() >= 3 && w.iter().all(|&c| c == b':');
+    let at_word = |i: usize| i == 0 || t[i - 1].is_ascii_whitespace();
+    let mut colons = memchr::memchr_iter(b':', &t);
+    let any = colons.any(|i| {
+        at_word(i)
+            && fence(
+                t[i..]
+                    .split(u8::is_ascii_whitespace)
+                    .next()
+                    .unwrap_or_default(),
+            )
+    });
+    if !any {
+        return t;
+    }
+    let mut out = Vec::with_capacity(t.len());
+    for w in t.split(u8::is_ascii_whitespace) {
+        if w.is_empty() || fence(w) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(w);
+    }
+    Cow::Owned(out)
+}
+
+/// Remove the `[` that opens the bracketed span whose `]` was just left out of `out`.
+fn drop_open_bracket(out: &mut Vec<u8>) {
+    let mut depth = 0usize;
+    for k in (0..out.len()).rev() {
+        match out[k] {
+            b']' => depth += 1,
+            b'[' if depth == 0 => {
+                out.remove(k);
+                return;
+            }
+            b'[' => depth -= 1,
+            _ => {}
+        }
+    }
 }
 
 /// Where the `"` that closes a quoted value is in `t` (the text after the opening quote),
@@ -1316,6 +1405,16 @@ mod tests {
             "The set {1, 2} and a < b stay."
         );
         assert!(matches!(without_markup(b"No markup."), Cow::Borrowed(_)));
+        // A bracketed span's brackets are syntax; a closing div mark is no word.
+        assert_eq!(
+            read("[[Ferry fares [rise]]{.title}](/f) By [Ann]{.who} :::"),
+            "[Ferry fares [rise] ](/f) By Ann"
+        );
+        assert_eq!(read("Log out ::: :::"), "Log out");
+        assert_eq!(
+            read("Time: 10:30 and a::b stay."),
+            "Time: 10:30 and a::b stay."
+        );
     }
 
     #[test]
@@ -1335,6 +1434,16 @@ mod tests {
         assert_eq!(wrap_width(&page), None);
         let lens: Vec<usize> = blocks(&page).iter().map(|r| r.len()).collect();
         assert_eq!(lens, [1, 2, 1, 1, 1]);
+    }
+
+    /// A link around whole paragraphs (turndown's teaser card) holds its blank lines up to
+    /// the `](` that closes it; a `[` that no `](` closes within a few lines does not.
+    #[test]
+    fn a_link_around_paragraphs_is_one_block() {
+        let text = "Short.\n\n[\n\n![](a.jpg)\n\n**Fares rise**_In May._\n\n](/f \"Fares\")[\n\n**Next**\n\n](/n)\n\nAfter.\n\nA [bracket\n\nstays.\n";
+        let page = Page::new(text.as_bytes());
+        let lens: Vec<usize> = blocks(&page).iter().map(|r| r.len()).collect();
+        assert_eq!(lens, [1, 1, 11, 1, 1, 1, 1, 1, 1]);
     }
 
     #[test]

@@ -133,6 +133,18 @@ pub(super) fn kept_joined<'p>(
     (first, text)
 }
 
+/// The text of lines `lines` of the page whatever became of them, joined by a space.
+pub(super) fn joined(page: &Page<'_>, lines: Range<usize>) -> Vec<u8> {
+    let mut t = Vec::new();
+    for i in lines.filter(|&i| !page.is_blank(i)) {
+        if !t.is_empty() {
+            t.push(b' ');
+        }
+        t.extend_from_slice(page.trimmed(i));
+    }
+    t
+}
+
 /// A (trimmed) line or block as a reader sees it: without a leading list bullet (`•`, `*`,
 /// `-`, `+`, `·`, `▪` …), heading or quote mark, `[text](url)` as `text`, images as nothing,
 /// emphasis marks at the ends dropped. Borrowed when there is no link syntax.
