@@ -229,3 +229,28 @@ fn pandoc_divs_and_spans_are_read_as_markup() {
     assert!(got.contains(&paragraph(1, 45)[1..]), "{got}");
     assert!(!got.contains("Headline number"), "{got}");
 }
+
+/// A page laid out in tables, as markdownify (and pandoc's GFM) print it: every row on
+/// one line, `| cell | cell |`, whole paragraphs in cells. The rows that hold the article
+/// are its prose, not a list of `|`-separated items: the page keeps its article.
+#[test]
+fn an_article_laid_out_in_table_cells_is_kept() {
+    let rules = rules();
+    let mut page = String::from(
+        "The Ferry Company of the Western Isles, since 1921.\n\n|  |  |\n| --- | --- |\n| [Home](/) · [News](/news) · [Sport](/sport) | [Sign in](/in) |\n\n",
+    );
+    let paras: Vec<String> = (0..4)
+        .map(|k| {
+            let p = paragraph(k, 40 + 5 * k);
+            p[..1].to_uppercase() + &p[1..]
+        })
+        .collect();
+    for p in &paras {
+        page += &format!("|  |  |\n| --- | --- |\n| [Archive](/a) | {p} |\n\n");
+    }
+    page += "| [Contact](/c) | [Jobs](/j) | [Help](/h) |\n";
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for p in &paras {
+        assert!(got.contains(p.as_str()), "{got}");
+    }
+}

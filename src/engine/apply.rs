@@ -694,6 +694,8 @@ fn region_scores(
             -p.short_penalty
         } else if u.text.is_empty() {
             0.0
+        } else if pipe_row(t) && u.text.len() == t.len() {
+            pipe_row_score(sc, &u.text, p)
         } else if p.list.as_ref().is_some_and(|re| re.is_match(sc, t)) {
             -p.list_penalty
         } else {
@@ -746,6 +748,47 @@ fn region_scores(
     }
     for (u, &score) in units.iter().zip(scores.iter()).take(to).skip(from) {
         u.score.set(Some(score));
+    }
+}
+
+/// Whether (trimmed) `t` is a row of a Markdown pipe table: `| cell | cell |`.
+fn pipe_row(t: &[u8]) -> bool {
+    t.len() > 1 && t.first() == Some(&b'|') && t.last() == Some(&b'|')
+}
+
+/// What a pipe-table row (a block of one line) scores: the prose of its cells. A converter that prints
+/// a page laid out in tables (markdownify, pandoc) puts whole paragraphs in cells; a row
+/// of menu items, figures or short labels has none, and costs what a list does.
+fn pipe_row_score(sc: &mut Scratch, t: &[u8], p: &RegionParams) -> f64 {
+    // Each cell is judged as a block is (see [`region_scores`]).
+    let max = match p.chrome_max_chars {
+        0 => usize::MAX,
+        n => n,
+    };
+    let mut chars = 0;
+    let rule = |c: &[u8]| {
+        c.iter()
+            .all(|b| matches!(b, b'-' | b':' | b'=' | b'+' | b' '))
+    };
+    for cell in t.split(|&b| b == b'|').filter(|c| !rule(c)) {
+        let v = visible(cell.trim_ascii());
+        let n = columns(&v.text);
+        if n < p.prose_chars
+            || link_list(&v, || true)
+            || (n < max && p.chrome.as_ref().is_some_and(|re| re.is_match(sc, &v.text)))
+        {
+            continue;
+        }
+        let prose = p.prose.is_match(sc, &v.text)
+            || (n >= p.long_chars
+                && !(p.glued_percent > 0 && glued(&v.text, p.glued_min, p.glued_percent)));
+        if prose {
+            chars += n;
+        }
+    }
+    match chars {
+        0 => -p.list_penalty,
+        n => n as f64 / p.chars_per_point,
     }
 }
 
@@ -1316,7 +1359,7 @@ fn layout(page: &Page<'_>, fate: &mut [Fate]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{glued, sentences};
+    use super::{glued, pipe_row, sentences};
     use crate::{load, Page, Source};
 
     fn clean(rules: &str, input: &[u8]) -> Vec<u8> {
@@ -1326,6 +1369,16 @@ mod tests {
 
     fn rule(kind_and_fields: &str) -> String {
         format!("[[rule]]\nid = \"t/r\"\nwhy = \"w\"\n{kind_and_fields}\n")
+    }
+
+    #[test]
+    fn pipe_table_rows_are_told_from_bars() {
+        assert!(pipe_row(b"| Home | The ferry leaves at six. |"));
+        assert!(pipe_row(b"| --- | --- |"));
+        // A menu bar between separators, or a bar that ends with an item, is no row.
+        assert!(!pipe_row(b"| Home | News"));
+        assert!(!pipe_row(b"Home | News |"));
+        assert!(!pipe_row(b"|"));
     }
 
     #[test]
