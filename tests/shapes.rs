@@ -254,3 +254,32 @@ fn an_article_laid_out_in_table_cells_is_kept() {
         assert!(got.contains(p.as_str()), "{got}");
     }
 }
+
+/// html2text keeps the spaces a page put inside bold text: a paragraph printed whole in
+/// bold opens with `**` and spaces (`**     The council …`), as a `**` bullet would. The
+/// `**` that closes it at the paragraph's end says it is emphasis: the paragraph is prose.
+#[test]
+fn a_paragraph_in_bold_is_not_a_bullet() {
+    let rules = rules();
+    let mut page = String::from("* [Home](/)\n* [About](/about)\n\n");
+    let paras: Vec<String> = (0..5)
+        .map(|k| {
+            let p = paragraph(k, 40 + 5 * k);
+            p[..1].to_uppercase() + &p[1..]
+        })
+        .collect();
+    page += &format!("{}\n\n", paras[0]);
+    for p in &paras[1..] {
+        page += &wrap(&format!("**     {p}**\n\n"), 60);
+    }
+    page += "* [Contact](/c)\n* [Jobs](/j)\n";
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got_words = words(got.as_bytes());
+    for p in &paras {
+        let want = words(p.as_bytes());
+        assert!(
+            got_words.windows(want.len()).any(|w| w == want.as_slice()),
+            "{got}"
+        );
+    }
+}

@@ -608,6 +608,16 @@ fn mid_sentence(a: &Unit<'_>, b: &Unit<'_>) -> bool {
         && goes_on_in_lower_case(a.text.trim_ascii_end(), b.first)
 }
 
+/// A block's first line `t` without the `**` that opens a bold paragraph, when the
+/// block's text `text` closes it (`**   Having studied …` … `… volume III:**`): the
+/// converter kept the spaces inside the bold, and the line would read as a `**` bullet.
+fn unbold<'p>(t: &'p [u8], text: &[u8]) -> &'p [u8] {
+    match t.strip_prefix(b"**") {
+        Some(rest) if text.len() > 4 && text.ends_with(b"**") => rest.trim_ascii_start(),
+        _ => t,
+    }
+}
+
 /// The region's units: the page's blocks up to `limit` (see [`blocks`]).
 fn units<'p>(
     page: &Page<'p>,
@@ -650,7 +660,7 @@ fn units<'p>(
         let markup_only = read.as_ref().is_some_and(|r| r.is_empty()) && !text.is_empty();
         let text = read.map_or(text, Cow::Owned);
         out.push(Unit {
-            first: first.map_or(&[][..], |i| page.trimmed(i)),
+            first: first.map_or(&[][..], |i| unbold(page.trimmed(i), &text)),
             removed: first.is_none() && lines.clone().any(|i| !page.is_blank(i)),
             markup_only,
             score: Cell::new(None),
