@@ -283,3 +283,35 @@ fn a_paragraph_in_bold_is_not_a_bullet() {
         );
     }
 }
+
+/// pandoc's plain text prints a page laid out in a table as a grid table: `+---+` borders
+/// and `|` rows, the article wrapped in its cell. Read column by column, the grid is the
+/// article's prose, whatever its first line (the border, which a rule may take, or a
+/// `| … |` row) looks like.
+#[test]
+fn an_article_in_a_grid_table_cell_is_kept() {
+    let rules = rules();
+    let paras: Vec<String> = (0..3)
+        .map(|k| {
+            let p = paragraph(k, 45 + 5 * k);
+            p[..1].to_uppercase() + &p[1..]
+        })
+        .collect();
+    let cell = wrap(&paras.join("\n\n"), 48);
+    let menu = ["[Home]", "[News]", "[Sport]", "[Weather]", "[Contact]"];
+    // A row of pictures above (a table of its own) ends with the border the article's
+    // table starts with: `generic/teaser-twice` takes both, and the grid starts with a row.
+    let border = format!("+{}+{}+\n", "-".repeat(12), "-".repeat(50));
+    let mut page = format!(
+        "The Ferry Company of the Western Isles, since 1921.\n\n{border}| {:<10} | {:<48} |\n{border}{border}",
+        "[]", "[]"
+    );
+    for (k, line) in cell.lines().enumerate() {
+        page += &format!("| {:<10} | {:<48} |\n", menu.get(k).unwrap_or(&""), line);
+    }
+    page += &border;
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for line in cell.lines() {
+        assert!(got.contains(line), "{line:?} lost: {got}");
+    }
+}

@@ -642,8 +642,10 @@ fn units<'p>(
             true => Cow::Owned(joined(page, lines.clone())),
             false => text,
         };
-        // A grid table reads column by column.
-        let text = if first.is_some() && is_grid_table(page, &lines) {
+        // A grid table reads column by column, and has no first line to judge its shape
+        // by (its top border may be gone, and its rows start with `|`).
+        let grid = first.is_some() && is_grid_table(page, &lines);
+        let text = if grid {
             let kept = lines.clone().filter(|&i| fate[i] == Fate::Kept);
             Cow::Owned(grid_text(kept.map(|i| page.trimmed(i))))
         } else {
@@ -660,7 +662,10 @@ fn units<'p>(
         let markup_only = read.as_ref().is_some_and(|r| r.is_empty()) && !text.is_empty();
         let text = read.map_or(text, Cow::Owned);
         out.push(Unit {
-            first: first.map_or(&[][..], |i| unbold(page.trimmed(i), &text)),
+            first: match first {
+                Some(i) if !grid => unbold(page.trimmed(i), &text),
+                _ => &[][..],
+            },
             removed: first.is_none() && lines.clone().any(|i| !page.is_blank(i)),
             markup_only,
             score: Cell::new(None),
