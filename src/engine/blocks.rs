@@ -50,6 +50,7 @@ const MAX_LINK_LINES: usize = 8;
 pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
     let n = page.len();
     let width = wrap_width(page);
+    let pieces = text_nodes_a_line(page);
     let mut out = Vec::with_capacity(n);
     // Only lines with a `[` open a link: the next one on the page is sought once, not on
     // every line.
@@ -99,7 +100,7 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
         while i + 1 < n {
             if width.is_some_and(|w| continues(page, i, w))
                 || item.is_some_and(|c| under_item(page, i + 1, c))
-                || broken_sentence(page, i)
+                || broken_sentence(page, i, pieces)
             {
                 held = 0;
             } else if (open.is_open() || tag.is_some())
@@ -835,11 +836,16 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
 /// line `i + 1` goes on with the punctuation after the element (`, and`, `).`), or line
 /// `i` opens a bracket (`a higher risk (` / `2` / `).`). Going on in lower case is not
 /// enough: so does a line of a paragraph wrapped at a width the page did not show.
-fn broken_sentence(page: &Page<'_>, i: usize) -> bool {
+fn broken_sentence(page: &Page<'_>, i: usize, pieces: bool) -> bool {
     if i + 1 >= page.len() {
         return false;
     }
     let (here, next) = (page.trimmed(i), page.trimmed(i + 1));
+    // On a page printed a text node a line (see [`text_nodes_a_line`]), a line that goes
+    // on in lower case is the rest of the sentence too: `I ended up getting` / `this`.
+    if pieces && goes_on_in_lower_case(here, next) {
+        return next_word(page, i).is_some();
+    }
     let goes_on = match here.last() {
         None | Some(b'.' | b'!' | b'?' | b':' | b';' | b'"') => false,
         Some(b'(' | b'[') => true,
@@ -853,6 +859,26 @@ fn broken_sentence(page: &Page<'_>, i: usize) -> bool {
     };
     // Asked last: whether the next line could go on at all (not blank, no element).
     goes_on && next_word(page, i).is_some()
+}
+
+/// Lines that start with the punctuation after an inline element (`, and…`, `. But…`)
+/// that a page needs to be read as printed a text node a line.
+const PIECE_LINES: usize = 5;
+
+/// Whether the page was printed a text node a line (BeautifulSoup's `get_text("\n")`):
+/// `PIECE_LINES` or more lines start with the punctuation that followed a link or an
+/// emphasis (`, and`, `. But`, `).`), which no wrapper and no writer of paragraphs
+/// prints.
+fn text_nodes_a_line(page: &Page<'_>) -> bool {
+    (0..page.len())
+        .filter(|&i| match page.trimmed(i) {
+            [p, rest @ ..] if b",.;:)".contains(p) => {
+                rest.first().is_none_or(|b| b" ,.;:)".contains(b))
+            }
+            _ => false,
+        })
+        .nth(PIECE_LINES - 1)
+        .is_some()
 }
 
 /// Whether trimmed text `t` ends like a sentence (or a quote or bracket after one).
@@ -1444,6 +1470,21 @@ mod tests {
         let page = Page::new(text.as_bytes());
         let lens: Vec<usize> = blocks(&page).iter().map(|r| r.len()).collect();
         assert_eq!(lens, [1, 1, 11, 1, 1, 1, 1, 1, 1]);
+    }
+
+    /// On a page printed a text node a line, a sentence broken at its links is one block,
+    /// whether the next piece starts with punctuation or goes on in lower case; on a page
+    /// without five such punctuation lines, lower case alone does not join.
+    #[test]
+    fn a_page_printed_a_text_node_a_line_reads_its_sentences_whole() {
+        let pieces = "The ferry was late\nagain\n, and the board\nsaid so\n. Fares rise\n. Boats\n; in May\n) said\n, he wrote that\ntoday.\n";
+        let page = Page::new(pieces.as_bytes());
+        assert!(text_nodes_a_line(&page));
+        assert_eq!(blocks(&page).len(), 1);
+        let plain = "The ferry was late\nagain today.\n";
+        let page = Page::new(plain.as_bytes());
+        assert!(!text_nodes_a_line(&page));
+        assert_eq!(blocks(&page), [0..1, 1..2]);
     }
 
     #[test]
