@@ -729,10 +729,7 @@ fn region_scores(
     }
     let lens: Vec<usize> = texts.iter().map(|t| columns(t)).collect();
     // Only blocks shorter than `chrome-max-chars` are asked about prompts.
-    let max = match p.chrome_max_chars {
-        0 => usize::MAX,
-        n => n,
-    };
+    let max = chrome_limit(p);
     let ask: Vec<&[u8]> = (texts.iter().zip(&lens))
         .filter(|(_, &n)| n < max)
         .map(|(t, _)| &t[..])
@@ -766,6 +763,14 @@ fn region_scores(
     }
 }
 
+/// The length from which a block is never a prompt (`chrome-max-chars`, 0: none).
+fn chrome_limit(p: &RegionParams) -> usize {
+    match p.chrome_max_chars {
+        0 => usize::MAX,
+        n => n,
+    }
+}
+
 /// Whether (trimmed) `t` is a row of a Markdown pipe table: `| cell | cell |`.
 fn pipe_row(t: &[u8]) -> bool {
     t.len() > 1 && t.first() == Some(&b'|') && t.last() == Some(&b'|')
@@ -776,10 +781,7 @@ fn pipe_row(t: &[u8]) -> bool {
 /// of menu items, figures or short labels has none, and costs what a list does.
 fn pipe_row_score(sc: &mut Scratch, t: &[u8], p: &RegionParams) -> f64 {
     // Each cell is judged as a block is (see [`region_scores`]).
-    let max = match p.chrome_max_chars {
-        0 => usize::MAX,
-        n => n,
-    };
+    let max = chrome_limit(p);
     let mut chars = 0;
     let rule = |c: &[u8]| {
         c.iter()

@@ -50,7 +50,8 @@ const MAX_LINK_LINES: usize = 8;
 pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
     let n = page.len();
     let width = wrap_width(page);
-    let pieces = text_nodes_a_line(page);
+    // Asked only when a line goes on in lower case (see [`broken_sentence`]).
+    let pieces = std::cell::OnceCell::new();
     let mut out = Vec::with_capacity(n);
     // Only lines with a `[` open a link: the next one on the page is sought once, not on
     // every line.
@@ -100,7 +101,7 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
         while i + 1 < n {
             if width.is_some_and(|w| continues(page, i, w))
                 || item.is_some_and(|c| under_item(page, i + 1, c))
-                || broken_sentence(page, i, pieces)
+                || broken_sentence(page, i, &pieces)
             {
                 held = 0;
             } else if (open.is_open() || tag.is_some())
@@ -836,26 +837,21 @@ fn continues(page: &Page<'_>, i: usize, width: usize) -> bool {
 /// line `i + 1` goes on with the punctuation after the element (`, and`, `).`), or line
 /// `i` opens a bracket (`a higher risk (` / `2` / `).`). Going on in lower case is not
 /// enough: so does a line of a paragraph wrapped at a width the page did not show.
-fn broken_sentence(page: &Page<'_>, i: usize, pieces: bool) -> bool {
+fn broken_sentence(page: &Page<'_>, i: usize, pieces: &std::cell::OnceCell<bool>) -> bool {
     if i + 1 >= page.len() {
         return false;
     }
     let (here, next) = (page.trimmed(i), page.trimmed(i + 1));
     // On a page printed a text node a line (see [`text_nodes_a_line`]), a line that goes
     // on in lower case is the rest of the sentence too: `I ended up getting` / `this`.
-    if pieces && goes_on_in_lower_case(here, next) {
+    if goes_on_in_lower_case(here, next) && *pieces.get_or_init(|| text_nodes_a_line(page)) {
         return next_word(page, i).is_some();
     }
     let goes_on = match here.last() {
         None | Some(b'.' | b'!' | b'?' | b':' | b';' | b'"') => false,
         Some(b'(' | b'[') => true,
         // The punctuation that follows an element ends it or goes on: `, and`, `).`.
-        Some(_) => match next {
-            [p, rest @ ..] if b",.;:)]".contains(p) => {
-                rest.first().is_none_or(|b| b" ,.;:)]".contains(b))
-            }
-            _ => false,
-        },
+        Some(_) => after_element(next, b",.;:)]"),
     };
     // Asked last: whether the next line could go on at all (not blank, no element).
     goes_on && next_word(page, i).is_some()
@@ -871,14 +867,20 @@ const PIECE_LINES: usize = 5;
 /// prints.
 fn text_nodes_a_line(page: &Page<'_>) -> bool {
     (0..page.len())
-        .filter(|&i| match page.trimmed(i) {
-            [p, rest @ ..] if b",.;:)".contains(p) => {
-                rest.first().is_none_or(|b| b" ,.;:)".contains(b))
-            }
-            _ => false,
-        })
+        .filter(|&i| after_element(page.trimmed(i), b",.;:)"))
         .nth(PIECE_LINES - 1)
         .is_some()
+}
+
+/// Whether (trimmed) `t` starts with one of `marks`, the punctuation after an inline
+/// element, followed by a space, another mark or nothing (`, and`, `).`).
+fn after_element(t: &[u8], marks: &[u8]) -> bool {
+    match t {
+        [p, rest @ ..] if marks.contains(p) => {
+            rest.first().is_none_or(|b| *b == b' ' || marks.contains(b))
+        }
+        _ => false,
+    }
 }
 
 /// Whether trimmed text `t` ends like a sentence (or a quote or bracket after one).
