@@ -305,3 +305,65 @@ fn an_article_in_a_grid_table_cell_is_kept() {
         assert!(got.contains(line), "{line:?} lost: {got}");
     }
 }
+
+/// A page of one paragraph a line may hold a section printed preformatted (a letter, a
+/// transcript) and wrapped at a width of its own; with a few one-sentence lines just past
+/// that width, the page as a whole shows none. The section's lines agree on their width
+/// and go on in lower case: it is read as paragraphs, not as a column of short lines.
+#[test]
+fn a_section_wrapped_at_its_own_width_is_read_as_paragraphs() {
+    let rules = rules();
+    let paras = sentences(3, 60, 7);
+    let mut page = String::from("  • Home\n  • News\n  • Sport\n\nRiver repairs approved\n\n");
+    for p in &paras {
+        page += &format!("{p}\n\n");
+    }
+    // One-sentence lines of 85 columns or so: no page-wide wrap width at 72.
+    for k in 0..3 {
+        page += &format!(
+            "Note {k}: the full text of the letter from the harbour board to the council is below.\n\n"
+        );
+    }
+    page += "Letter from the harbour board\n\n";
+    let letter = sentences(2, 70, 10);
+    for p in &letter {
+        for line in wrap(p, 68).lines() {
+            page += &format!("    {line}\n");
+        }
+        page += "\n";
+    }
+    page += "Related stories\n  • Storm closes ferry route\n  • School roof fixed\n\nPrivacy Policy | Terms of Use\n";
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for p in paras.iter().chain(&letter) {
+        assert!(kept(&got, p), "{got}");
+    }
+    assert!(!got.contains("Storm closes"), "{got}");
+}
+
+/// A paragraph printed with line breaks of its own (a `<br>` after every clause, lines of
+/// any length) is no wrapped block, and none of its lines ends a sentence. Inside the
+/// article they are not a run of chrome (a menu, a share bar): each line goes on into the
+/// next in lower case, and they stay.
+#[test]
+fn a_paragraph_broken_at_its_clauses_is_not_a_menu() {
+    let rules = rules();
+    let paras = sentences(4, 50, 6);
+    let broken = paragraph(20, 60);
+    let words: Vec<&str> = broken.split(' ').collect();
+    let mut lines = Vec::new();
+    let mut at = 0;
+    for n in [8, 13, 7, 14, 9, 9] {
+        lines.push(words[at..at + n].join(" "));
+        at += n;
+    }
+    let mut page = String::from("  • Home\n  • News\n  • Sport\n\nRiver repairs approved\n\n");
+    page += &format!("{}\n\n{}\n\n", paras[0], paras[1]);
+    page += &format!("The minutes of the meeting say:\n{}\n\n", lines.join("\n"));
+    page += &format!("{}\n\n{}\n\n", paras[2], paras[3]);
+    page += "Related stories\n  • Storm closes ferry route\n  • School roof fixed\n";
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for p in paras.iter().chain(&lines) {
+        assert!(kept(&got, p), "{p} not in {got}");
+    }
+    assert!(!got.contains("Storm closes"), "{got}");
+}

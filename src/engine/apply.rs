@@ -599,13 +599,14 @@ struct Unit<'p> {
 /// No wrapper prints a line wider than the widest wrap width: a longer line is not one.
 fn mid_sentence(a: &Unit<'_>, b: &Unit<'_>) -> bool {
     let narrow = |u: &Unit<'_>| u.lines.len() > 1 || columns(&u.text) <= MAX_WIDTH;
-    !a.removed
+    // The cheap tests first.
+    a.lines.end == b.lines.start
+        && !a.removed
         && !b.removed
-        && a.lines.end == b.lines.start
-        && narrow(a)
-        && narrow(b)
         && !a.text.trim_ascii_end().is_empty()
         && goes_on_in_lower_case(a.text.trim_ascii_end(), b.first)
+        && narrow(a)
+        && narrow(b)
 }
 
 /// A block's first line `t` without the `**` that opens a bold paragraph, when the
@@ -1135,6 +1136,20 @@ fn region_on(
     // nothing (menus, link lists, share widgets) go too.
     if p.min_run > 0 {
         let mut run: Vec<usize> = Vec::new();
+        // Line `a` goes on into line `b` as a sentence does (see [`mid_sentence`]); lines
+        // narrower than prose (a caption set in a narrow column) do not, nor does a web
+        // address under a link's title.
+        let wrapped = |a: &Unit<'_>, b: &Unit<'_>| {
+            mid_sentence(a, b)
+                && columns(&a.text) >= p.prose_chars
+                && !b
+                    .first
+                    .split(u8::is_ascii_whitespace)
+                    .next()
+                    .is_some_and(|w| {
+                        memchr::memmem::find(w, b"://").is_some() || w.starts_with(b"www.")
+                    })
+        };
         let flush = |run: &mut Vec<usize>, fate: &mut [Fate]| {
             if run.len() >= p.min_run {
                 for &k in run.iter() {
@@ -1158,7 +1173,13 @@ fn region_on(
             if u.removed {
                 continue;
             }
-            if scores.get(k).is_some_and(|&s| s <= 0.0) {
+            // A line of a sentence that goes on into the next line (a paragraph the page
+            // did not show as one block) is no chrome.
+            let sentence_part = || {
+                (k > 0 && wrapped(units[k - 1], u))
+                    || units.get(k + 1).is_some_and(|n| wrapped(u, n))
+            };
+            if scores.get(k).is_some_and(|&s| s <= 0.0) && !sentence_part() {
                 run.push(k);
             } else {
                 flush(&mut run, fate);

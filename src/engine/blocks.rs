@@ -52,6 +52,8 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
     let width = wrap_width(page);
     // Asked only when a line goes on in lower case (see [`broken_sentence`]).
     let pieces = std::cell::OnceCell::new();
+    // On a page without one width, a run of lines wrapped at a width of its own.
+    let mut local = LocalWrap::default();
     let mut out = Vec::with_capacity(n);
     // Only lines with a `[` open a link: the next one on the page is sought once, not on
     // every line.
@@ -102,6 +104,7 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
             if width.is_some_and(|w| continues(page, i, w))
                 || item.is_some_and(|c| under_item(page, i + 1, c))
                 || broken_sentence(page, i, &pieces)
+                || (width.is_none() && local.wraps(page, i))
             {
                 held = 0;
             } else if (open.is_open() || tag.is_some())
@@ -762,6 +765,143 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
     }
     let (w, votes) = best?;
     (votes >= MIN_NEAR && votes * 100 >= measured * NEAR_PERCENT).then_some(w)
+}
+
+/// Line breaks a run of lines needs to be read as wrapped at a width of its own, on a page
+/// that shows no wrap width (most pages of one paragraph a line may still hold a letter or
+/// a transcript printed preformatted, an indented quote).
+const LOCAL_BREAKS: usize = 2;
+/// The share of a run's line breaks, in percent, that agree with its width (a line of a
+/// page laid out in columns may run past it).
+const LOCAL_AGREE_PERCENT: usize = 80;
+
+/// Whether the lines of a run of consecutive lines (no blank line, no element after the
+/// first) were wrapped at one width, remembered for the run (see [`LocalWrap::wraps`]).
+#[derive(Default)]
+struct LocalWrap {
+    /// The run asked last, and the first of its lines that wraps on, if they do.
+    run: Range<usize>,
+    from: Option<usize>,
+    /// Whether the page is laid out in columns (see [`laid_out_in_columns`]), asked once.
+    columns: std::cell::OnceCell<bool>,
+}
+
+impl LocalWrap {
+    /// Whether line `i` wraps on into line `i + 1` as one of a run of lines that agree
+    /// on a width of their own (see [`local_wrap`]).
+    fn wraps(&mut self, page: &Page<'_>, i: usize) -> bool {
+        if !self.run.contains(&i) {
+            // A blank line starts no run; nor does a line shorter than half the narrowest
+            // width, at one byte a character (a heading over the text: the run is asked
+            // from the next line).
+            if page.is_blank(i) || page.content(i).len() * 2 < MIN_WIDTH {
+                return false;
+            }
+            (self.run.end, self.from) = local_wrap(page, i);
+            self.run.start = i;
+            // On a page laid out in columns, consecutive lines hold pieces of several
+            // columns: lines that seem to agree on a width are no surer a paragraph than
+            // those that do not.
+            if self.from.is_some() && *self.columns.get_or_init(|| laid_out_in_columns(page)) {
+                self.from = None;
+            }
+        }
+        self.from.is_some_and(|f| f <= i) && i + 1 < self.run.end
+    }
+}
+
+/// The end of the run of lines from line `i` (consecutive, no blank line and no element
+/// after the first), and the first of its lines if they were wrapped at one width:
+/// `LOCAL_BREAKS` or more line breaks, `LOCAL_AGREE_PERCENT` of them agreeing with one
+/// width as in [`wrap_width`] (the next line's first word would not fit), and two in three
+/// going on in lower case (`the board` / `said`), which a list of headlines or names, each
+/// capitalised, does not. A first line shorter than half that width (a heading over the
+/// text) is left out.
+fn local_wrap(page: &Page<'_>, i: usize) -> (usize, Option<usize>) {
+    // The run and its breaks that go on in lower case first: most runs (a line alone, a
+    // menu) end there, and their widths are not measured.
+    let lower = |k: usize| usize::from(goes_on_in_lower_case(page.trimmed(k), page.trimmed(k + 1)));
+    let (mut j, mut lowers) = (i, 0);
+    while next_word(page, j).is_some() {
+        lowers += lower(j);
+        j += 1;
+    }
+    let end = j + 1;
+    if j - i < LOCAL_BREAKS || lowers * 3 < (j - i) * 2 {
+        return (end, None);
+    }
+    // `agree[x]` is the change from `x - 1` to `x` of the breaks agreeing with width `x`.
+    let mut agree = [0i32; MAX_WIDTH + 2];
+    let mut first = None;
+    for k in i..j {
+        let Some(word) = next_word(page, k) else {
+            break;
+        };
+        let here = columns(page.content(k));
+        let hi = (here + word + 1).min(2 * here).min(MAX_WIDTH);
+        if here <= hi {
+            agree[here] += 1;
+            agree[hi + 1] -= 1;
+        }
+        first.get_or_insert((here, hi));
+    }
+    let width = |agree: &[i32]| {
+        let (mut votes, mut most, mut width) = (0i32, 0, 0);
+        for (x, d) in agree[..=MAX_WIDTH].iter().enumerate() {
+            votes += d;
+            if x >= MIN_WIDTH && votes.max(0) as usize > most {
+                (most, width) = (votes as usize, x);
+            }
+        }
+        (most, width)
+    };
+    let wrapped = |from: usize, (most, width): (usize, usize), lowers: usize| {
+        let breaks = j - from;
+        breaks >= LOCAL_BREAKS
+            && most * 100 >= breaks * LOCAL_AGREE_PERCENT
+            && lowers * 3 >= breaks * 2
+            && columns(page.content(from)) * 2 >= width
+    };
+    let votes = width(&agree);
+    if wrapped(i, votes, lowers) {
+        return (end, Some(i));
+    }
+    // Without a short first line.
+    let (here, hi) = first.unwrap_or_default();
+    if here * 2 >= votes.1 {
+        return (end, None);
+    }
+    if here <= hi {
+        agree[here] -= 1;
+        agree[hi + 1] += 1;
+    }
+    (
+        end,
+        wrapped(i + 1, width(&agree), lowers - lower(i)).then_some(i + 1),
+    )
+}
+
+/// Lines with a gap between columns that a page laid out in columns has.
+const GAP_LINES: usize = 5;
+
+/// Whether the page was laid out in columns (a table layout printed by a text browser):
+/// `GAP_LINES` or more lines hold a gap of two or more spaces between two words (`the
+/// heart of  Archives`), not after a sentence's end, which no paragraph has.
+fn laid_out_in_columns(page: &Page<'_>) -> bool {
+    (0..page.len())
+        .filter(|&i| {
+            let t = page.trimmed(i);
+            memchr::memmem::find_iter(t, b"  ").any(|g| {
+                g > 0
+                    && (t[g - 1].is_ascii_alphanumeric() || t[g - 1] == b',')
+                    && t[g..]
+                        .iter()
+                        .find(|&&b| b != b' ')
+                        .is_some_and(u8::is_ascii_alphabetic)
+            })
+        })
+        .nth(GAP_LINES - 1)
+        .is_some()
 }
 
 /// The column a Markdown list item's text starts at (`  * Text`: 4), if line `content`
@@ -1487,6 +1627,32 @@ mod tests {
         let page = Page::new(plain.as_bytes());
         assert!(!text_nodes_a_line(&page));
         assert_eq!(blocks(&page), [0..1, 1..2]);
+    }
+
+    /// On a page of one paragraph a line, a run of lines that agree on a width of their
+    /// own and go on in lower case is one block (a heading line over it is left out); a
+    /// run of capitalised headlines is not, nor is a wrapped run on a page laid out in
+    /// columns.
+    #[test]
+    fn a_run_wrapped_at_its_own_width_is_one_block() {
+        let letter = wrap(&para(60, 0), 50);
+        let n = letter.lines().count();
+        assert!(n >= 5);
+        // Lines just past that width: the page as a whole shows none.
+        let past = "A note of about sixty columns, a sentence standing on its own.\n\n".repeat(3);
+        let text = format!("{past}Letter\n{letter}\n");
+        let page = Page::new(text.as_bytes());
+        assert_eq!(wrap_width(&page), None);
+        let lens: Vec<usize> = blocks(&page).iter().map(|r| r.len()).collect();
+        assert_eq!(lens, [1, 1, 1, 1, 1, 1, 1, n, 1]);
+        let headlines = "Ferry Fares Rise In May After A Year Of Losses\nBoard Meets The Council On Tuesday Night Again\nSchool Roof Fixed Before Winter Storms Arrive\n";
+        let page = Page::new(headlines.as_bytes());
+        assert_eq!(blocks(&page).len(), 3);
+        let columns =
+            format!("{past}{letter}\nHome  the\nNews  ferry\nSport  board\nJobs  said\nHelp  so\n");
+        let page = Page::new(columns.as_bytes());
+        assert!(laid_out_in_columns(&page));
+        assert_eq!(blocks(&page).len(), page.len());
     }
 
     #[test]
