@@ -57,6 +57,13 @@ def bs4_lines(html):
     return BeautifulSoup(html, "html.parser").get_text("\n")
 
 
+def bs4_strip(html):
+    # The scraping idiom: one stripped text node a line, no blank lines.
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text("\n", strip=True)
+
+
 def bs4(html):
     from bs4 import BeautifulSoup
 
@@ -90,6 +97,7 @@ SHAPES = {
     "lynx-120": (run(["lynx", "-dump", "-nolist", "-stdin", "-width=120"]), "lynx"),
     "bs4": (bs4, "bs4"),
     "bs4-lines": (bs4_lines, "bs4"),
+    "bs4-strip": (bs4_strip, "bs4"),
     "elinks": (run_file(["elinks", "-dump", "-dump-charset", "utf-8", "-no-references"]), "elinks"),
     "elinks-refs": (run_file(["elinks", "-dump", "-dump-charset", "utf-8"]), "elinks"),
     "links": (run_file(["links", "-dump", "-codepage", "utf-8"]), "links"),

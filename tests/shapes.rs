@@ -342,8 +342,7 @@ fn a_section_wrapped_at_its_own_width_is_read_as_paragraphs() {
 
 /// A paragraph printed with line breaks of its own (a `<br>` after every clause, lines of
 /// any length) is no wrapped block, and none of its lines ends a sentence. Inside the
-/// article they are not a run of chrome (a menu, a share bar): each line goes on into the
-/// next in lower case, and they stay.
+/// article such short lines are not a run of chrome (a menu, a share bar): they stay.
 #[test]
 fn a_paragraph_broken_at_its_clauses_is_not_a_menu() {
     let rules = rules();
@@ -366,4 +365,37 @@ fn a_paragraph_broken_at_its_clauses_is_not_a_menu() {
         assert!(kept(&got, p), "{p} not in {got}");
     }
     assert!(!got.contains("Storm closes"), "{got}");
+}
+
+/// Inside the article, a run of adjacent lists, prompts or link lists goes (an inline list
+/// of links to other stories); a run of short lines alone stays (a table of figures, as
+/// BeautifulSoup's `get_text("\n", strip=True)` prints every cell on a line of its own).
+#[test]
+fn inside_the_article_link_lists_go_and_short_lines_stay() {
+    let rules = rules();
+    let paras = sentences(4, 50, 6);
+    let mut page = String::from("* [Home](/)\n* [News](/news)\n\n# River repairs approved\n\n");
+    page += &format!("{}\n\n{}\n\n", paras[0], paras[1]);
+    let figures = [
+        "Length",
+        "12 metres",
+        "Width",
+        "4 metres",
+        "Cost",
+        "2 million",
+        "Done by",
+        "May",
+    ];
+    page += &(figures.join("\n") + "\n\n");
+    page += &format!("{}\n\n", paras[2]);
+    for k in 0..6 {
+        page += &format!("[Other story number {k}](/story/{k})\n");
+    }
+    page += &format!("\n{}\n", paras[3]);
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for p in &paras {
+        assert!(kept(&got, p), "{got}");
+    }
+    assert!(got.contains(&figures.join("\n")), "{got}");
+    assert!(!got.contains("Other story"), "{got}");
 }

@@ -1133,25 +1133,15 @@ fn region_on(
         }
     }
     // Inside the run: `min_run` or more adjacent blocks (no blank line between) that score
-    // nothing (menus, link lists, share widgets) go too.
+    // nothing go too when a list, a prompt or a link list is among them (menus, share
+    // widgets, teaser cards); short lines alone (a caption, a table's rows, a paragraph
+    // printed a clause a line) are not known to be chrome.
     if p.min_run > 0 {
         let mut run: Vec<usize> = Vec::new();
-        // Line `a` goes on into line `b` as a sentence does (see [`mid_sentence`]); lines
-        // narrower than prose (a caption set in a narrow column) do not, nor does a web
-        // address under a link's title.
-        let wrapped = |a: &Unit<'_>, b: &Unit<'_>| {
-            mid_sentence(a, b)
-                && columns(&a.text) >= p.prose_chars
-                && !b
-                    .first
-                    .split(u8::is_ascii_whitespace)
-                    .next()
-                    .is_some_and(|w| {
-                        memchr::memmem::find(w, b"://").is_some() || w.starts_with(b"www.")
-                    })
-        };
-        let flush = |run: &mut Vec<usize>, fate: &mut [Fate]| {
-            if run.len() >= p.min_run {
+        // Whether the run holds a list, a prompt or a link list.
+        let mut listed = false;
+        let flush = |run: &mut Vec<usize>, fate: &mut [Fate], listed: &mut bool| {
+            if run.len() >= p.min_run && *listed {
                 for &k in run.iter() {
                     for f in &mut fate[units[k].lines.clone()] {
                         if *f == Fate::Kept {
@@ -1161,11 +1151,12 @@ fn region_on(
                 }
             }
             run.clear();
+            *listed = false;
         };
         // Trailing sentences were accepted as article text: they are not a chrome run.
         for (k, u) in units.iter().enumerate().take(run_end).skip(from) {
             if u.text.is_empty() && !u.removed {
-                flush(&mut run, fate);
+                flush(&mut run, fate, &mut listed);
                 continue;
             }
             // Blocks earlier rules removed neither count nor break a run (so the output,
@@ -1173,19 +1164,20 @@ fn region_on(
             if u.removed {
                 continue;
             }
-            // A line of a sentence that goes on into the next line (a paragraph the page
-            // did not show as one block) is no chrome.
-            let sentence_part = || {
-                (k > 0 && wrapped(units[k - 1], u))
-                    || units.get(k + 1).is_some_and(|n| wrapped(u, n))
+            let chrome = |sc: &mut Scratch| {
+                !plain(sc, u.first) || {
+                    let v = visible(&u.text);
+                    !plain(sc, &v.text) || link_list(&v, || true)
+                }
             };
-            if scores.get(k).is_some_and(|&s| s <= 0.0) && !sentence_part() {
+            if scores.get(k).is_some_and(|&s| s <= 0.0) {
                 run.push(k);
+                listed = listed || chrome(sc);
             } else {
-                flush(&mut run, fate);
+                flush(&mut run, fate, &mut listed);
             }
         }
-        flush(&mut run, fate);
+        flush(&mut run, fate, &mut listed);
     }
     let (keep_from, keep_to) = (units[from].lines.start, units[to - 1].lines.end);
     for (i, f) in fate.iter_mut().enumerate().take(limit) {

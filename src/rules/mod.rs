@@ -205,7 +205,8 @@ pub struct RegionSpec {
     /// Blocks at least this many characters long are never prompts (0: no limit): a whole
     /// article printed as one line holds a "subscribe" somewhere.
     pub chrome_max_chars: usize,
-    /// Inside the run, this many adjacent lines that score nothing are removed (0: off).
+    /// Inside the run, this many adjacent blocks that score nothing are removed when a
+    /// list, a prompt or a link list is among them (0: off).
     pub min_run: usize,
     /// Score the best span must reach before a `stop` line ends the search.
     pub stop_after: usize,
