@@ -113,16 +113,21 @@ fn kept(got: &str, p: &str) -> bool {
     got.windows(want.len()).any(|w| w == want.as_slice())
 }
 
+/// A news page around `body`: a menu and the headline above it, related stories and a
+/// footer under it.
+fn framed(body: &str) -> String {
+    format!(
+        "  • Home\n  • News\n  • Sport\n  • Weather\n\nRiver repairs approved\n\n{body}Related stories\n  • Storm closes ferry route\n  • School roof fixed\n\nPrivacy Policy | Terms of Use\n"
+    )
+}
+
 /// A news page of this project's own text, one paragraph per line.
 fn article() -> String {
-    let mut s =
-        String::from("  • Home\n  • News\n  • Sport\n  • Weather\n\nRiver repairs approved\n\n");
-    for k in 0..5 {
-        s += &paragraph(k, 60 + 7 * k);
-        s += "\n\n";
-    }
-    s += "Related stories\n  • Storm closes ferry route\n  • School roof fixed\n\nPrivacy Policy | Terms of Use\n";
-    s
+    framed(
+        &(0..5)
+            .map(|k| paragraph(k, 60 + 7 * k) + "\n\n")
+            .collect::<String>(),
+    )
 }
 
 #[test]
@@ -314,7 +319,7 @@ fn an_article_in_a_grid_table_cell_is_kept() {
 fn a_section_wrapped_at_its_own_width_is_read_as_paragraphs() {
     let rules = rules();
     let paras = sentences(3, 60, 7);
-    let mut page = String::from("  • Home\n  • News\n  • Sport\n\nRiver repairs approved\n\n");
+    let mut page = String::new();
     for p in &paras {
         page += &format!("{p}\n\n");
     }
@@ -332,8 +337,7 @@ fn a_section_wrapped_at_its_own_width_is_read_as_paragraphs() {
         }
         page += "\n";
     }
-    page += "Related stories\n  • Storm closes ferry route\n  • School roof fixed\n\nPrivacy Policy | Terms of Use\n";
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = String::from_utf8(rules.clean(framed(&page).as_bytes(), None)).unwrap();
     for p in paras.iter().chain(&letter) {
         assert!(kept(&got, p), "{got}");
     }
@@ -355,12 +359,15 @@ fn a_paragraph_broken_at_its_clauses_is_not_a_menu() {
         lines.push(words[at..at + n].join(" "));
         at += n;
     }
-    let mut page = String::from("  • Home\n  • News\n  • Sport\n\nRiver repairs approved\n\n");
-    page += &format!("{}\n\n{}\n\n", paras[0], paras[1]);
-    page += &format!("The minutes of the meeting say:\n{}\n\n", lines.join("\n"));
-    page += &format!("{}\n\n{}\n\n", paras[2], paras[3]);
-    page += "Related stories\n  • Storm closes ferry route\n  • School roof fixed\n";
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let body = format!(
+        "{}\n\n{}\n\nThe minutes of the meeting say:\n{}\n\n{}\n\n{}\n\n",
+        paras[0],
+        paras[1],
+        lines.join("\n"),
+        paras[2],
+        paras[3]
+    );
+    let got = String::from_utf8(rules.clean(framed(&body).as_bytes(), None)).unwrap();
     for p in paras.iter().chain(&lines) {
         assert!(kept(&got, p), "{p} not in {got}");
     }

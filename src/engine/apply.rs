@@ -1028,13 +1028,15 @@ fn region_on(
             && !p.chrome.as_ref().is_some_and(|re| re.is_match(sc, t))
     };
     // A block that reads as a sentence of the article: no list, prompt or link list.
+    // A block (its first line `first`, its text read as `v`) that is a list, a prompt or a
+    // link list.
+    let shaped = |sc: &mut Scratch, first: &[u8], v: &Visible<'_>| {
+        !plain(sc, first) || !plain(sc, &v.text) || link_list(v, || true)
+    };
     let sentence = |sc: &mut Scratch, u: &&Unit<'_>| {
         *u.sentence.get_or_init(|| {
             let v = visible(&u.text);
-            plain(sc, u.first)
-                && plain(sc, &v.text)
-                && p.prose.is_match(sc, &v.text)
-                && !link_list(&v, || true)
+            !shaped(sc, u.first, &v) && p.prose.is_match(sc, &v.text)
         })
     };
     if p.leading_sentences {
@@ -1054,11 +1056,7 @@ fn region_on(
     if p.heading {
         if let Some(h) = (0..from).rev().find(|&k| has_text(&units[k])) {
             let v = visible(&units[h].text);
-            if plain(sc, units[h].first)
-                && plain(sc, &v.text)
-                && columns(&v.text) < p.long_chars
-                && !link_list(&v, || true)
-            {
+            if !shaped(sc, units[h].first, &v) && columns(&v.text) < p.long_chars {
                 from = h;
             }
         }
@@ -1164,15 +1162,9 @@ fn region_on(
             if u.removed {
                 continue;
             }
-            let chrome = |sc: &mut Scratch| {
-                !plain(sc, u.first) || {
-                    let v = visible(&u.text);
-                    !plain(sc, &v.text) || link_list(&v, || true)
-                }
-            };
             if scores.get(k).is_some_and(|&s| s <= 0.0) {
                 run.push(k);
-                listed = listed || chrome(sc);
+                listed = listed || shaped(sc, u.first, &visible(&u.text));
             } else {
                 flush(&mut run, fate, &mut listed);
             }
