@@ -406,3 +406,31 @@ fn inside_the_article_link_lists_go_and_short_lines_stay() {
     assert!(got.contains(&figures.join("\n")), "{got}");
     assert!(!got.contains("Other story"), "{got}");
 }
+
+/// A counted link between bar separators (`|`, `Comments (2)`, `|`) is a post's footer
+/// shredded a text node a line, not the header of a comments section: the search goes on
+/// to the page's next post. The same words alone between blank lines still end it.
+#[test]
+fn a_shredded_footer_bar_is_no_comments_header() {
+    let rules = rules();
+    let post = |k: usize| sentences(2, 24 + k, 3).join("\n");
+    let mut page = String::from("Home\n|\nArchive\n|\nAbout\n");
+    for k in 0..2 {
+        page += &format!(
+            "Post {k}\n{}\nPosted by Ann\nat\n09:1{k}\n|\nComments ({})\n|\nPermalink\n",
+            post(k),
+            k + 2
+        );
+    }
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    assert!(kept(&got, &post(0)) && kept(&got, &post(1)), "{got}");
+    assert!(!got.contains("Archive"), "{got}");
+
+    let page = format!(
+        "{}\n\nComments (2)\n\nAnn\n\n{}\n",
+        sentences(3, 30, 4).join("\n\n"),
+        paragraph(7, 30)
+    );
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    assert!(!got.contains("Comments (2)"), "{got}");
+}

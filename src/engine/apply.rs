@@ -938,6 +938,16 @@ fn region(
 /// and a round that removes nothing ends the search.
 const MAX_REGION_ROUNDS: usize = 4;
 
+/// Whether the nearest non-blank line before or after `lines` is a bar's separator
+/// alone (`|`, `·`): the lines are a piece of one line of links, shredded by the
+/// converter (BeautifulSoup prints a text node a line).
+fn in_a_bar(page: &Page<'_>, lines: Range<usize>) -> bool {
+    let bar = |i: usize| matches!(page.trimmed(i), b"|" | b"\xc2\xb7");
+    let before = (0..lines.start).rev().find(|&i| !page.is_blank(i));
+    let after = (lines.end..page.len()).find(|&i| !page.is_blank(i));
+    before.is_some_and(bar) || after.is_some_and(bar)
+}
+
 /// One round of [`region`] on `units`; whether it removed any line.
 fn region_on(
     sc: &mut Scratch,
@@ -960,8 +970,14 @@ fn region_on(
                 .clone()
                 .find(|&i| !page.is_blank(i))
                 .is_some_and(|i| {
-                    // Read as a reader sees it too: `### Comments`, `* [Comments](…)`.
                     let t = page.trimmed(i);
+                    // A counted link of a shredded footer bar (`Posted at 4 PM`, `|`,
+                    // `Comments (3)`, `|`, `Permalink`, a text node a line) is no
+                    // heading: printed on one line, it would match no stop either.
+                    if t.iter().any(u8::is_ascii_digit) && in_a_bar(page, u.lines.clone()) {
+                        return false;
+                    }
+                    // Read as a reader sees it too: `### Comments`, `* [Comments](…)`.
                     p.stop.as_ref().is_some_and(|re| {
                         re.is_match(sc, t) || {
                             let v = visible(t);
