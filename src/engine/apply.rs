@@ -971,12 +971,6 @@ fn region_on(
                 .find(|&i| !page.is_blank(i))
                 .is_some_and(|i| {
                     let t = page.trimmed(i);
-                    // A counted link of a shredded footer bar (`Posted at 4 PM`, `|`,
-                    // `Comments (3)`, `|`, `Permalink`, a text node a line) is no
-                    // heading: printed on one line, it would match no stop either.
-                    if t.iter().any(u8::is_ascii_digit) && in_a_bar(page, u.lines.clone()) {
-                        return false;
-                    }
                     // Read as a reader sees it too: `### Comments`, `* [Comments](…)`.
                     p.stop.as_ref().is_some_and(|re| {
                         re.is_match(sc, t) || {
@@ -984,6 +978,10 @@ fn region_on(
                             v.text.len() != t.len() && re.is_match(sc, &v.text)
                         }
                     })
+                    // A counted link of a shredded footer bar (`Posted at 4 PM`, `|`,
+                    // `Comments (3)`, `|`, `Permalink`, a text node a line) is no
+                    // heading: printed on one line, it would match no stop either.
+                    && !(t.iter().any(u8::is_ascii_digit) && in_a_bar(page, u.lines.clone()))
                 })
         })
     };
