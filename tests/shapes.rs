@@ -434,3 +434,54 @@ fn a_shredded_footer_bar_is_no_comments_header() {
     let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
     assert!(!got.contains("Comments (2)"), "{got}");
 }
+
+/// lynx and w3m print an image with no alt text as its file name in brackets: a row of
+/// them (`[logo.gif] [tab-news.gif] …`) is a banner, not a sentence ending in `]`, so a
+/// page whose only other text is short listings is not cut down to its banner.
+#[test]
+fn a_row_of_image_names_is_no_prose() {
+    let rules = rules();
+    let banner =
+        "   [masthead.gif] [tab-local.gif] [tab-sports.gif] [tab-weather.gif] [tab-jobs.jpg]";
+    let mut page = format!("{banner}\n\n   Home\n   Listings\n   Help\n\n");
+    let items: Vec<String> = (0..6)
+        .map(|k| format!("   Room {k} to let near the station, two floors"))
+        .collect();
+    for item in &items {
+        page += &format!("{item}\n   View this listing\n\n");
+    }
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for item in &items {
+        assert!(got.contains(item.as_str()), "{got}");
+    }
+}
+
+/// A teaser printed with its link's address as text (html-to-text prints an image link as
+/// `[image address]link address` under the headline) is long only by its addresses: it is
+/// no prose, and the teasers under an article do not join it. A paragraph with a short
+/// address in it (a quoted post and its link) is still prose by its length.
+#[test]
+fn web_addresses_do_not_make_a_teaser_prose() {
+    let rules = rules();
+    let paras = sentences(4, 40, 6);
+    let mut page = format!("{}\n\n", paras.join("\n\n"));
+    for k in 0..4 {
+        page += &format!(
+            "What the council decided about the river works, part {k}\n[https://example.com/img/river-{k}.jpg]https://example.com/news/city/2024/03/the-council-votes-on-the-river-works-part-{k}-and-what-the-engineers-say-comes-next-for-the-old-stone-bridge.html\nNEWS\n\nA reader asks about the bridge\n\n"
+        );
+    }
+    let quoted = format!(
+        "{} https://t.co/Ab12Cd34 and the rest of what the mayor wrote about the river works this spring",
+        paragraph(9, 22)
+    );
+    page += &format!("{quoted}\n");
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for p in &paras {
+        assert!(kept(&got, p), "{got}");
+    }
+    assert!(!got.contains("part 2"), "{got}");
+
+    let page = format!("{quoted}\n\nHome\n");
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    assert!(got.contains(&quoted), "{got}");
+}

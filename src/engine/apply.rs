@@ -748,8 +748,11 @@ fn region_scores(
             chars as f64 / p.chars_per_point
         } else if chars >= p.long_chars {
             // Prose by its length alone, with no sentence end: unless it is a glued menu
-            // (only such blocks are asked: the scan would cost every paragraph a pass).
-            if p.glued_percent > 0 && glued(t, p.glued_min, p.glued_percent) {
+            // (only such blocks are asked: the scan would cost every paragraph a pass), or
+            // long only by the web addresses printed in it.
+            if (p.glued_percent > 0 && glued(t, p.glued_min, p.glued_percent))
+                || addresses_make_long(t, chars, p.long_chars)
+            {
                 -p.list_penalty
             } else {
                 chars as f64 / p.chars_per_point
@@ -762,6 +765,35 @@ fn region_scores(
     for (u, &score) in units.iter().zip(scores.iter()).take(to).skip(from) {
         u.score.set(Some(score));
     }
+}
+
+/// Whether a block of `chars` columns is `long` only by the web addresses printed in it
+/// (a teaser's headline and its link's address), which make most of it.
+fn addresses_make_long(t: &[u8], chars: usize, long: usize) -> bool {
+    let a = address_bytes(t);
+    a * 2 > chars && chars.saturating_sub(a) < long
+}
+
+/// How many bytes of `t` are web addresses printed as text (`https://…` up to the next
+/// space), which a reader skips: a converter prints a link's or an image's address
+/// beside its text.
+fn address_bytes(t: &[u8]) -> usize {
+    let mut n = 0;
+    let mut at = 0;
+    while let Some(k) = memchr::memmem::find(&t[at..], b"://") {
+        let k = at + k;
+        let start = t[..k]
+            .iter()
+            .rposition(|&b| b.is_ascii_whitespace() || matches!(b, b'[' | b']' | b'(' | b'<'))
+            .map_or(0, |s| s + 1);
+        let end = t[k..]
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || matches!(b, b']' | b')' | b'>'))
+            .map_or(t.len(), |e| k + e);
+        n += end - start;
+        at = end;
+    }
+    n
 }
 
 /// The length from which a block is never a prompt (`chrome-max-chars`, 0: none).
