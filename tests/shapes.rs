@@ -485,3 +485,32 @@ fn web_addresses_do_not_make_a_teaser_prose() {
     let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
     assert!(got.contains(&quoted), "{got}");
 }
+
+/// A list of sentences inside the article (`• Check the cuff before each use.`) is the
+/// article's own list, not a run of chrome; a list of headlines there still goes.
+#[test]
+fn a_list_of_sentences_inside_the_article_stays() {
+    let rules = rules();
+    let paras = sentences(4, 36, 5);
+    let items: Vec<String> = (0..6)
+        .map(|k| format!("  • Step {k}: {}", paragraph(20 + k, 9 + k)))
+        .collect();
+    let heads: Vec<String> = (0..6)
+        .map(|k| format!("  • Council story number {k}"))
+        .collect();
+    let page = format!(
+        "{}\n\n{}\n\n{}\n\n{}\n\n{}\n",
+        paras[0],
+        paras[1],
+        items.join("\n"),
+        paras[2],
+        paras[3]
+    );
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for p in paras.iter().chain(&items) {
+        assert!(got.contains(p.as_str()), "{got}");
+    }
+    let page = page.replace(&items.join("\n"), &heads.join("\n"));
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    assert!(!got.contains("Council story"), "{got}");
+}

@@ -980,6 +980,16 @@ fn in_a_bar(page: &Page<'_>, lines: Range<usize>) -> bool {
     before.is_some_and(bar) || after.is_some_and(bar)
 }
 
+/// Whether a block is one list item that reads as a sentence: its first line a list
+/// shape, its text (the bullet dropped) prose of `prose-chars` or more, not links.
+fn sentence_item(sc: &mut Scratch, u: &Unit<'_>, p: &RegionParams) -> bool {
+    if !p.list.as_ref().is_some_and(|re| re.is_match(sc, u.first)) {
+        return false;
+    }
+    let v = visible(&u.text);
+    columns(&v.text) >= p.prose_chars && !link_list(&v, || true) && p.prose.is_match(sc, &v.text)
+}
+
 /// One round of [`region`] on `units`; whether it removed any line.
 fn region_on(
     sc: &mut Scratch,
@@ -1208,7 +1218,8 @@ fn region_on(
             if u.removed {
                 continue;
             }
-            if scores.get(k).is_some_and(|&s| s <= 0.0) {
+            // A list item that reads as a sentence is the article's own list.
+            if scores.get(k).is_some_and(|&s| s <= 0.0) && !sentence_item(sc, u, p) {
                 run.push(k);
                 listed = listed || shaped(sc, u.first, &visible(&u.text));
             } else {
