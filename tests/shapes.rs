@@ -514,3 +514,26 @@ fn a_list_of_sentences_inside_the_article_stays() {
     let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
     assert!(!got.contains("Council story"), "{got}");
 }
+
+/// A list the article introduces with a colon stays when it is printed without bullets,
+/// an item a line (BeautifulSoup's `get_text("\n")`, text an extractor already cleaned);
+/// the menu above the article still goes.
+#[test]
+fn an_introduced_list_without_bullets_stays() {
+    let rules = rules();
+    let paras = sentences(3, 34, 6);
+    let intro = "The five projects the council chose for the river this year are:";
+    let items: Vec<String> = (0..5)
+        .map(|k| format!("“Project {k}, the {}” by Ann Lee", paragraph(40 + k, 4)))
+        .collect();
+    let page = format!(
+        "Home\nNews\nSport\n{}\n{intro}\n{}\n",
+        paras.join("\n"),
+        items.join("\n")
+    );
+    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    for line in paras.iter().chain(&items) {
+        assert!(got.contains(line.as_str()), "{got}");
+    }
+    assert!(!got.contains("Home"), "{got}");
+}

@@ -1177,8 +1177,15 @@ fn region_on(
                     break;
                 }
                 let v = visible(&u.text);
+                // A list item: a list shape, a Markdown element, or a line alone that is
+                // no prompt and introduces nothing (a list printed without its bullets,
+                // an item a line).
                 let listed = p.list.as_ref().is_some_and(|re| re.is_match(sc, u.first))
-                    || super::blocks::starts_element(u.first);
+                    || super::blocks::starts_element(u.first)
+                    || (u.lines.len() == 1
+                        && v.text.trim_ascii_end().last() != Some(&b':')
+                        && plain(sc, u.first)
+                        && plain(sc, &v.text));
                 if !listed || link_list(&v, || true) {
                     break;
                 }
