@@ -1445,7 +1445,7 @@ fn layout(page: &Page<'_>, fate: &mut [Fate]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{glued, pipe_row, sentences};
+    use super::{address_bytes, addresses_make_long, glued, pipe_row, sentences};
     use crate::{load, Page, Source};
 
     fn clean(rules: &str, input: &[u8]) -> Vec<u8> {
@@ -1741,6 +1741,25 @@ each time the shops on the square have had to close for more than two weeks.
         );
         assert!(all(b"   ").is_empty());
         assert!(all(b"").is_empty());
+    }
+
+    #[test]
+    fn web_addresses_are_counted_up_to_a_space_or_a_bracket() {
+        assert_eq!(address_bytes(b"no address here"), 0);
+        assert_eq!(address_bytes(b"https://a.example/x"), 19);
+        // In brackets, after text, glued to a bracket: only the address counts.
+        assert_eq!(address_bytes(b"Read [https://a.example/x] now"), 19);
+        assert_eq!(address_bytes(b"[img]https://a.example/x"), 19);
+        // A second `://` inside one address is part of it; two addresses both count.
+        assert_eq!(address_bytes(b"https://a.example/?u=https://b.example"), 38);
+        assert_eq!(address_bytes(b"ftp://a.example x https://b.example"), 32);
+        assert_eq!(address_bytes(b"ends with ://"), 3);
+        // Long only by its address: a headline over a long link address is not prose; a
+        // paragraph with a short address in it still is.
+        let teaser = format!("A headline {}", "https://a.example/".repeat(12));
+        assert!(addresses_make_long(teaser.as_bytes(), teaser.len(), 200));
+        let para = format!("{} https://t.example/ab", "word ".repeat(44));
+        assert!(!addresses_make_long(para.as_bytes(), para.len(), 200));
     }
 
     #[test]
