@@ -10,6 +10,11 @@ fn rules() -> clean::RuleSet {
     clean::load(&clean::embedded_sources()).expect("embedded rules load")
 }
 
+/// `page` cleaned with `rules`, as text (every page here is the project's own UTF-8).
+fn cleaned(rules: &clean::RuleSet, page: &str) -> String {
+    String::from_utf8(rules.clean(page.as_bytes(), None)).expect("UTF-8 in, UTF-8 out")
+}
+
 /// Greedy wrap of every line longer than `width` (indent kept on the first line only).
 fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
@@ -168,7 +173,7 @@ fn a_page_of_many_posts_is_not_cut_to_one() {
             "Posted by user{k}\nJoined 2019\nPosts: {k}0\nLocation: coast\nRank: member\nReply\nQuote\nReport\n\nI tried the new ferry timetable this week and the morning boat number {k} was late again, which is why I am asking here.\n\n"
         );
     }
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for k in 0..6 {
         assert!(
             got.contains(&format!("morning boat number {k} was late")),
@@ -188,7 +193,7 @@ fn a_page_glued_into_one_line_keeps_its_article() {
         "HomeNewsSportWeatherRiver repairs approved{}Related storiesStorm closes ferry routeSchool roof fixedPrivacy PolicyTerms of Use\n",
         paras.concat()
     );
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     assert!(got.contains(&paras.concat()), "{got}");
     for chrome in ["Weather", "Storm closes", "Privacy Policy"] {
         assert!(!got.contains(chrome), "{chrome} in {got}");
@@ -217,7 +222,7 @@ fn teaser_cards_printed_as_links_around_paragraphs_do_not_win() {
         );
     }
     page += "](https://example.com/more)\n";
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     assert!(kept(&got, &sentences(2, 45, 0)[1]), "{got}");
     assert!(!got.contains("Story number"), "{got}");
 }
@@ -240,7 +245,7 @@ fn pandoc_divs_and_spans_are_read_as_markup() {
         );
     }
     page += ":::\n";
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     assert!(kept(&got, &sentences(2, 45, 0)[1]), "{got}");
     assert!(!got.contains("Headline number"), "{got}");
 }
@@ -259,7 +264,7 @@ fn an_article_laid_out_in_table_cells_is_kept() {
         page += &format!("|  |  |\n| --- | --- |\n| [Archive](/a) | {p} |\n\n");
     }
     page += "| [Contact](/c) | [Jobs](/j) | [Help](/h) |\n";
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for p in &paras {
         assert!(got.contains(p.as_str()), "{got}");
     }
@@ -278,7 +283,7 @@ fn a_paragraph_in_bold_is_not_a_bullet() {
         page += &wrap(&format!("**     {p}**\n\n"), 60);
     }
     page += "* [Contact](/c)\n* [Jobs](/j)\n";
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for p in &paras {
         assert!(kept(&got, p), "{got}");
     }
@@ -305,7 +310,7 @@ fn an_article_in_a_grid_table_cell_is_kept() {
         page += &format!("| {:<10} | {:<48} |\n", menu.get(k).unwrap_or(&""), line);
     }
     page += &border;
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for line in cell.lines() {
         assert!(got.contains(line), "{line:?} lost: {got}");
     }
@@ -337,7 +342,7 @@ fn a_section_wrapped_at_its_own_width_is_read_as_paragraphs() {
         }
         page += "\n";
     }
-    let got = String::from_utf8(rules.clean(framed(&page).as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &framed(&page));
     for p in paras.iter().chain(&letter) {
         assert!(kept(&got, p), "{got}");
     }
@@ -367,7 +372,7 @@ fn a_paragraph_broken_at_its_clauses_is_not_a_menu() {
         paras[2],
         paras[3]
     );
-    let got = String::from_utf8(rules.clean(framed(&body).as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &framed(&body));
     for p in paras.iter().chain(&lines) {
         assert!(kept(&got, p), "{p} not in {got}");
     }
@@ -399,7 +404,7 @@ fn inside_the_article_link_lists_go_and_short_lines_stay() {
         page += &format!("[Other story number {k}](/story/{k})\n");
     }
     page += &format!("\n{}\n", paras[3]);
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for p in &paras {
         assert!(kept(&got, p), "{got}");
     }
@@ -422,7 +427,7 @@ fn a_shredded_footer_bar_is_no_comments_header() {
             k + 2
         );
     }
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     assert!(kept(&got, &post(0)) && kept(&got, &post(1)), "{got}");
     assert!(!got.contains("Archive"), "{got}");
 
@@ -431,7 +436,7 @@ fn a_shredded_footer_bar_is_no_comments_header() {
         sentences(3, 30, 4).join("\n\n"),
         paragraph(7, 30)
     );
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     assert!(!got.contains("Comments (2)"), "{got}");
 }
 
@@ -450,7 +455,7 @@ fn a_row_of_image_names_is_no_prose() {
     for item in &items {
         page += &format!("{item}\n   View this listing\n\n");
     }
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for item in &items {
         assert!(got.contains(item.as_str()), "{got}");
     }
@@ -475,14 +480,14 @@ fn web_addresses_do_not_make_a_teaser_prose() {
         paragraph(9, 22)
     );
     page += &format!("{quoted}\n");
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for p in &paras {
         assert!(kept(&got, p), "{got}");
     }
     assert!(!got.contains("part 2"), "{got}");
 
     let page = format!("{quoted}\n\nHome\n");
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     assert!(got.contains(&quoted), "{got}");
 }
 
@@ -506,12 +511,12 @@ fn a_list_of_sentences_inside_the_article_stays() {
         paras[2],
         paras[3]
     );
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for p in paras.iter().chain(&items) {
         assert!(got.contains(p.as_str()), "{got}");
     }
     let page = page.replace(&items.join("\n"), &heads.join("\n"));
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     assert!(!got.contains("Council story"), "{got}");
 }
 
@@ -531,7 +536,7 @@ fn an_introduced_list_without_bullets_stays() {
         paras.join("\n"),
         items.join("\n")
     );
-    let got = String::from_utf8(rules.clean(page.as_bytes(), None)).unwrap();
+    let got = cleaned(&rules, &page);
     for line in paras.iter().chain(&items) {
         assert!(got.contains(line.as_str()), "{got}");
     }
