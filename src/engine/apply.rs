@@ -748,10 +748,12 @@ fn region_scores(
             chars as f64 / p.chars_per_point
         } else if chars >= p.long_chars {
             // Prose by its length alone, with no sentence end: unless it is a glued menu
-            // (only such blocks are asked: the scan would cost every paragraph a pass), or
-            // long only by the web addresses printed in it.
+            // (only such blocks are asked: the scan would cost every paragraph a pass),
+            // long only by the web addresses printed in it, or one line of a layout
+            // table's cells.
             if (p.glued_percent > 0 && glued(t, p.glued_min, p.glued_percent))
                 || addresses_make_long(t, chars, p.long_chars)
+                || (units[k].lines.len() == 1 && cells(t))
             {
                 -p.list_penalty
             } else {
@@ -794,6 +796,29 @@ fn address_bytes(t: &[u8]) -> usize {
         at = end;
     }
     n
+}
+
+/// Whether `t` is a row of short cells: 4 or more, set apart by two spaces or more, none
+/// ending like a sentence, fewer than 48 bytes each on average (a layout table's row of
+/// links as a text browser prints it, `News  Sport  Weather  …`). Prose written with two
+/// spaces after each sentence has cells that end like one.
+fn cells(t: &[u8]) -> bool {
+    let mut n = 0;
+    let mut at = 0;
+    let mut cell_bytes = 0;
+    while at < t.len() {
+        let gap = memchr::memmem::find(&t[at..], b"  ").map_or(t.len(), |g| at + g);
+        let cell = t[at..gap].trim_ascii();
+        if !cell.is_empty() {
+            if matches!(cell.last(), Some(b'.' | b'!' | b'?')) {
+                return false;
+            }
+            n += 1;
+            cell_bytes += cell.len();
+        }
+        at = gap + 2;
+    }
+    n >= 4 && cell_bytes < n * 48
 }
 
 /// The length from which a block is never a prompt (`chrome-max-chars`, 0: none).
@@ -1445,7 +1470,7 @@ fn layout(page: &Page<'_>, fate: &mut [Fate]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{address_bytes, addresses_make_long, glued, pipe_row, sentences};
+    use super::{address_bytes, addresses_make_long, cells, glued, pipe_row, sentences};
     use crate::{load, Page, Source};
 
     fn clean(rules: &str, input: &[u8]) -> Vec<u8> {
@@ -1760,6 +1785,22 @@ each time the shops on the square have had to close for more than two weeks.
         assert!(addresses_make_long(teaser.as_bytes(), teaser.len(), 200));
         let para = format!("{} https://t.example/ab", "word ".repeat(44));
         assert!(!addresses_make_long(para.as_bytes(), para.len(), 200));
+    }
+
+    #[test]
+    fn a_row_of_cells_is_told_from_prose() {
+        assert!(cells(
+            b"Harbour news  Ferry timetable  Island buses  Bridge repairs"
+        ));
+        // Three cells are too few; long cells are text; a sentence end in any cell is prose
+        // written with two spaces after its sentences.
+        assert!(!cells(b"Harbour news  Ferry timetable  Island buses"));
+        let long = "The harbour board moved the morning ferry to ten past eight  ".repeat(4);
+        assert!(!cells(long.as_bytes()));
+        assert!(!cells(
+            b"The board met.  It heard drivers  and crews  and shops"
+        ));
+        assert!(!cells(b"one two three four five six seven"));
     }
 
     #[test]
