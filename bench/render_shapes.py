@@ -76,12 +76,13 @@ def markdownify(html):
     return markdownify(html.decode("utf-8", "replace"))
 
 
-def html2text(width):
+def html2text(width, inline_links=True):
     def render(html):
         import html2text
 
         h = html2text.HTML2Text()
         h.body_width = width
+        h.inline_links = inline_links
         return h.handle(html.decode("utf-8", "replace"))
 
     return render
@@ -107,6 +108,8 @@ SHAPES = {
     "markdownify": (markdownify, "markdownify"),
     "html2text-60": (html2text(60), "html2text"),
     "html2text-100": (html2text(100), "html2text"),
+    # Reference-style links (`[text][12]`, the targets listed at the end).
+    "html2text-refs": (html2text(78, inline_links=False), "html2text"),
 }
 
 

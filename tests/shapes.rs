@@ -542,3 +542,39 @@ fn an_introduced_list_without_bullets_stays() {
     }
     assert!(!got.contains("Home"), "{got}");
 }
+
+/// Markdown with reference-style links (html2text's `inline_links = False`, turndown's
+/// `linkStyle: "referenced"`): `[text][12]` is link text, so a grid of linked headlines is
+/// a link list, and the targets listed at the end (`[12]: https://…`) are not text.
+#[test]
+fn reference_style_links_are_links() {
+    let rules = rules();
+    let paras = sentences(3, 30, 8);
+    let mut page = String::from(
+        "  * [Home][1]\n  * [News][2]\n  * [Sport][3]\n\n# River repairs approved\n\n",
+    );
+    for (k, p) in paras.iter().enumerate() {
+        page += &format!("{} See [the plans][{}].\n\n", wrap(p, 78).trim_end(), 4 + k);
+    }
+    for k in 0..8 {
+        page += &format!(
+            "#### [What the council decided about the old stone bridge and the ferry, part {k}][{}]\n\n",
+            10 + k
+        );
+    }
+    // html2text wraps a definition's title onto the next line.
+    for k in 1..18 {
+        let def = format!(
+            "[{k}]: https://example.com/news/city/2024/03/story-{k}.html (What the council decided about the bridge, part {k})"
+        );
+        page += &format!("   {}\n\n", wrap(&def, 75).trim_end());
+    }
+    let got = cleaned(&rules, &page);
+    for p in &paras {
+        assert!(kept(&got, p), "{got}");
+    }
+    assert!(got.contains("the plans"), "{got}");
+    assert!(!got.contains("part 3"), "{got}");
+    assert!(!got.contains("https://"), "{got}");
+    assert!(!got.contains("bridge, part"), "{got}");
+}

@@ -1131,7 +1131,7 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
         links: 0,
         images: 0,
     };
-    if link_close(t).is_none() {
+    if link_close(t).is_none() && ref_close(t).is_none() {
         v.text = Cow::Borrowed(strip_marks(t));
         return v;
     }
@@ -1261,10 +1261,35 @@ fn link_at(t: &[u8], open: usize) -> Option<(&[u8], usize)> {
         }
     }
     let close = close?;
-    if t.get(close + 1) != Some(&b'(') {
+    let end = match t.get(close + 1) {
+        Some(b'(') => target_end(t, close + 1),
+        // `[1][2]`: two footnote marks, not a link.
+        Some(b'[') if !t[open + 1..close].iter().all(u8::is_ascii_digit) || open + 1 == close => {
+            ref_end(t, close + 1)
+        }
+        _ => None,
+    };
+    end.map(|end| (&t[open + 1..close], end))
+}
+
+/// Where the first `][` of `t` opens a reference-style link's label (see [`ref_end`]).
+fn ref_close(t: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b']', t).find(|&i| ref_end(t, i + 1).is_some())
+}
+
+/// One past the `]` that closes a reference-style link's label whose `[` is at `open`:
+/// `[text][12]` (html2text's `inline_links = False`), `[text][]` (a collapsed reference).
+/// Only a number or nothing: `[16][IMG]` is a text browser's link number and image.
+fn ref_end(t: &[u8], open: usize) -> Option<usize> {
+    if t.get(open) != Some(&b'[') {
         return None;
     }
-    target_end(t, close + 1).map(|end| (&t[open + 1..close], end))
+    let digits = t[open + 1..]
+        .iter()
+        .take(6)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (digits <= 5 && t.get(open + 1 + digits) == Some(&b']')).then_some(open + digits + 2)
 }
 
 /// One past the `)` that closes the link target whose `(` is at `open`.
@@ -1747,6 +1772,25 @@ mod tests {
             (&*v.text, v.links, v.link_bytes),
             (&b"change and more"[..], 1, 6)
         );
+    }
+
+    #[test]
+    fn reference_style_links_are_read_as_links() {
+        let v = visible(b"* [Council passes budget][12]");
+        assert_eq!(&*v.text, b"Council passes budget");
+        assert_eq!((v.link_bytes, v.links), (v.text.len(), 1));
+        let v = visible(b"The [council][] voted, see [the report][3].");
+        assert_eq!(&*v.text, b"The council voted, see the report.");
+        assert_eq!((v.link_bytes, v.links), (17, 2));
+        let v = visible(b"[![][6]][7]");
+        assert_eq!((&*v.text, v.images, v.links), (&b""[..], 1, 1));
+        // Two footnote marks, a text browser's link number and image: no links.
+        let v = visible(b"The vote was 7 to 2 [1][2].");
+        assert_eq!(
+            (&*v.text, v.links),
+            (&b"The vote was 7 to 2 [1][2]."[..], 0)
+        );
+        assert_eq!(visible(b"[16][IMG] Home").links, 0);
     }
 
     #[test]
