@@ -94,6 +94,11 @@ SHAPES = {
     "pandoc-plain": (run(["pandoc", "-f", "html", "-t", "plain"]), "pandoc"),
     "w3m-60": (run(["w3m", "-dump", "-T", "text/html", "-cols", "60"]), "w3m"),
     "w3m-120": (run(["w3m", "-dump", "-T", "text/html", "-cols", "120"]), "w3m"),
+    # Link numbers (`[12]Home`) and the References list at the end.
+    "w3m-linknum": (
+        run(["w3m", "-dump", "-T", "text/html", "-o", "display_link_number=1"]),
+        "w3m",
+    ),
     "lynxref": (run(["lynx", "-dump", "-stdin"]), "lynx"),
     "lynx-120": (run(["lynx", "-dump", "-nolist", "-stdin", "-width=120"]), "lynx"),
     "bs4": (bs4, "bs4"),

@@ -699,6 +699,11 @@ fn wrap_width(page: &Page<'_>) -> Option<usize> {
         if starts_element(t) && link_close(t).is_some() {
             continue;
         }
+        // Nor does a line that starts with a web address: a text browser's list of link
+        // targets (`[12] https://…`, w3m's References), whose lines go on into the next.
+        if starts_with_address(t) {
+            continue;
+        }
         // Nor does a line with markup: a pandoc fenced-div mark (`::: {.story}`), which
         // no writer wraps, pandoc's attributes or a raw HTML tag (`<` and `{` are rare in
         // prose), which run past the width.
@@ -949,6 +954,29 @@ fn one_word(t: &[u8]) -> bool {
     let mut words = t.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
     let (_, second, third) = (words.next(), words.next(), words.next());
     second.is_none() || (third.is_none() && starts_element(t))
+}
+
+/// Whether `t` starts with a web address (`scheme://`), after a link number (`[12] `,
+/// `12. `) if any.
+fn starts_with_address(t: &[u8]) -> bool {
+    let digits = |t: &[u8]| t.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = match t.first() {
+        Some(b'[') => match digits(&t[1..]) {
+            n @ 1.. if t.get(n + 1) == Some(&b']') => &t[n + 2..],
+            _ => t,
+        },
+        Some(b'0'..=b'9') => match digits(t) {
+            n if t.get(n) == Some(&b'.') => &t[n + 1..],
+            _ => t,
+        },
+        _ => t,
+    };
+    let rest = rest.trim_ascii_start();
+    let scheme = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        .count();
+    scheme > 0 && rest[scheme..].starts_with(b"://")
 }
 
 /// Whether line `i` (non-blank) wraps on into line `i + 1`.
@@ -1489,6 +1517,29 @@ mod tests {
             wrap(&para(45, 1), 78)
         );
         assert!(!wrap_width(&Page::new(text.as_bytes())).is_some_and(|w| (70..=78).contains(&w)));
+    }
+
+    /// A text browser's list of link targets (w3m's `References:`, `[12] https://…`), a
+    /// target a line, goes on line after line: those lines say nothing of the width a
+    /// short article above them was wrapped at.
+    #[test]
+    fn a_list_of_link_targets_does_not_hide_the_wrap() {
+        let refs: String = (1..120)
+            .map(|k| format!("[{k}] https://example.com/news/city/2024/03/story-{k}.html\n"))
+            .collect();
+        let text = format!(
+            "{}\n{}\nReferences:\n\n{refs}",
+            wrap(&para(45, 0), 80),
+            wrap(&para(40, 1), 80)
+        );
+        let page = Page::new(text.as_bytes());
+        assert!(wrap_width(&page).is_some_and(|w| (72..=80).contains(&w)));
+        assert!(starts_with_address(b"[12] https://example.com/"));
+        assert!(starts_with_address(b"12. ftp://example.com/"));
+        assert!(!starts_with_address(
+            b"See https://example.com/ for the timetable"
+        ));
+        assert!(!starts_with_address(b"[12]Home"));
     }
 
     /// html2text breaks a long link in its text or at a hyphen of its URL: the short lines
