@@ -959,6 +959,13 @@ fn one_word(t: &[u8]) -> bool {
 /// Whether `t` starts with a web address (`scheme://`), after a link number (`[12] `,
 /// `12. `) if any.
 fn starts_with_address(t: &[u8]) -> bool {
+    // Most lines start with a word and hold no `:` near their start.
+    let Some(colon) = memchr::memchr(b':', &t[..t.len().min(32)]) else {
+        return false;
+    };
+    if !t[colon + 1..].starts_with(b"//") {
+        return false;
+    }
     let digits = |t: &[u8]| t.iter().take_while(|b| b.is_ascii_digit()).count();
     let rest = match t.first() {
         Some(b'[') => match digits(&t[1..]) {
@@ -1159,7 +1166,7 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
         links: 0,
         images: 0,
     };
-    if link_close(t).is_none() && ref_close(t).is_none() {
+    if !has_link_syntax(t) {
         v.text = Cow::Borrowed(strip_marks(t));
         return v;
     }
@@ -1300,9 +1307,10 @@ fn link_at(t: &[u8], open: usize) -> Option<(&[u8], usize)> {
     end.map(|end| (&t[open + 1..close], end))
 }
 
-/// Where the first `][` of `t` opens a reference-style link's label (see [`ref_end`]).
-fn ref_close(t: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b']', t).find(|&i| ref_end(t, i + 1).is_some())
+/// Whether `t` holds a Markdown link's `](` or a reference-style link's `][12]` (see
+/// [`ref_end`]): one pass over its `]`s.
+fn has_link_syntax(t: &[u8]) -> bool {
+    memchr::memchr_iter(b']', t).any(|i| t.get(i + 1) == Some(&b'(') || ref_end(t, i + 1).is_some())
 }
 
 /// One past the `]` that closes a reference-style link's label whose `[` is at `open`:
