@@ -9,7 +9,8 @@ defaults, lightly normalised as dev-shapes/ is) and gold/ (the DEV gold, copied)
 
 Needs: pandoc, w3m, lynx, elinks, links, html2text (Debian packages); beautifulsoup4, markdownify,
 html2text (PyPI); html-to-text and turndown (npm: `npm install html-to-text turndown` in a
-folder, then NODE_PATH=that folder/node_modules).
+folder, then NODE_PATH=that folder/node_modules); for `chromium-innertext`, Debian's
+chromium and playwright (PyPI; no browser download: it drives /usr/bin/chromium).
 A shape whose tool is missing is skipped with a message. Nothing rendered is committed.
 """
 
@@ -115,12 +116,19 @@ SHAPES = {
     "html2text-100": (html2text(100), "html2text"),
     # Reference-style links (`[text][12]`, the targets listed at the end).
     "html2text-refs": (html2text(78, inline_links=False), "html2text"),
+    # A browser's layout of the text (Playwright's `innerText`), no style sheets fetched.
+    "chromium-innertext": (run([sys.executable, os.path.join(HERE, "inner_text.py")]), "playwright"),
 }
 
 
 def available(tool):
     if tool in ("pandoc", "w3m", "lynx", "elinks", "links", "/usr/bin/html2text"):
         return shutil.which(tool) is not None
+    if tool == "playwright":
+        browser = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+        return os.path.exists(browser) and subprocess.run(
+            [sys.executable, "-c", "import playwright"], capture_output=True
+        ).returncode == 0
     if tool in ("html-to-text", "turndown"):
         # The npm package, found by node from the folder given in NODE_PATH.
         probe = ["node", "-e", f"require('{tool}')"]
