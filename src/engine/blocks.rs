@@ -1296,15 +1296,16 @@ fn link_at(t: &[u8], open: usize) -> Option<(&[u8], usize)> {
         }
     }
     let close = close?;
+    let text = &t[open + 1..close];
     let end = match t.get(close + 1) {
         Some(b'(') => target_end(t, close + 1),
-        // `[1][2]`: two footnote marks, not a link.
-        Some(b'[') if !t[open + 1..close].iter().all(u8::is_ascii_digit) || open + 1 == close => {
+        // A number is no link text: `[1][2]` are two footnote marks.
+        Some(b'[') if text.is_empty() || !text.iter().all(u8::is_ascii_digit) => {
             ref_end(t, close + 1)
         }
         _ => None,
     };
-    end.map(|end| (&t[open + 1..close], end))
+    end.map(|end| (text, end))
 }
 
 /// Whether `t` holds a Markdown link's `](` or a reference-style link's `][12]` (see
