@@ -18,7 +18,9 @@ use super::{
 /// Parse and validate one rule file.
 pub fn parse_source(src: &Source) -> Result<FileSpec, LoadError> {
     let file: Arc<str> = Arc::from(src.name.as_str());
-    let at = |span: Range<usize>| pos_at(&file, &src.text, span.start);
+    // Every spec carries its position: the line starts are found once, not per spec.
+    let lines = LineStarts::new(&src.text);
+    let at = |span: Range<usize>| lines.pos(&file, span.start);
     let raw: RawFile = toml::from_str(&src.text).map_err(|e| {
         let off = e.span().map_or(0, |s| s.start);
         let message = shorten_unknown_field(&e.message().trim().replace('\n', " "));
@@ -521,19 +523,41 @@ fn valid_id(id: &str) -> bool {
 
 /// 1-based line and column (in characters) of byte offset `off` in `text`.
 pub fn pos_at(file: &Arc<str>, text: &str, off: usize) -> Pos {
-    let off = off.min(text.len());
-    let off = (0..=off)
-        .rev()
-        .find(|&o| text.is_char_boundary(o))
-        .unwrap_or(0);
-    let before = &text[..off];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    Pos {
-        file: file.clone(),
-        line,
-        col,
+    LineStarts::new(text).pos(file, off)
+}
+
+/// The byte offsets where the lines of a text start, for many [`Pos`] lookups in one
+/// text (a rule file's every pattern has one).
+struct LineStarts<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineStarts<'t> {
+    fn new(text: &'t str) -> Self {
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+        LineStarts {
+            text,
+            starts: std::iter::once(0).chain(breaks).collect(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of byte offset `off`.
+    fn pos(&self, file: &Arc<str>, off: usize) -> Pos {
+        let text = self.text;
+        let off = off.min(text.len());
+        let off = (0..=off)
+            .rev()
+            .find(|&o| text.is_char_boundary(o))
+            .unwrap_or(0);
+        // The last line start at or before `off` (`starts[0]` is 0).
+        let line = self.starts.partition_point(|&s| s <= off);
+        let line_start = self.starts[line - 1];
+        Pos {
+            file: file.clone(),
+            line,
+            col: text[line_start..off].chars().count() + 1,
+        }
     }
 }
 
@@ -682,5 +706,22 @@ mod tests {
                 col: 2
             }
         );
+        // Every offset (a line break, a line's start, inside a character, past the end)
+        // as counting from the start of the text gives it.
+        let text = "a = 1\n\nb = \"ç\"\nlast";
+        for off in 0..=text.len() + 2 {
+            let at = (0..=off.min(text.len()))
+                .rev()
+                .find(|&o| text.is_char_boundary(o))
+                .unwrap();
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            let p = pos_at(&f, text, off);
+            assert_eq!((p.line, p.col), (line, col), "offset {off}");
+        }
     }
 }
