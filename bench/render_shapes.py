@@ -8,7 +8,7 @@ defaults, lightly normalised as dev-shapes/ is) and gold/ (the DEV gold, copied)
     target/release/clean eval /tmp/shapes/*/
 
 Needs: pandoc, w3m, lynx, elinks, links, html2text (Debian packages); beautifulsoup4, markdownify,
-html2text (PyPI); html-to-text and turndown (npm: `npm install html-to-text turndown` in a
+html2text, resiliparse (PyPI); html-to-text and turndown (npm: `npm install html-to-text turndown` in a
 folder, then NODE_PATH=that folder/node_modules); for `chromium-innertext`, Debian's
 chromium and playwright (PyPI; no browser download: it drives /usr/bin/chromium).
 A shape whose tool is missing is skipped with a message. Nothing rendered is committed.
@@ -71,6 +71,13 @@ def bs4(html):
     return BeautifulSoup(html, "html.parser").get_text()
 
 
+def resiliparse(html):
+    from resiliparse.extract.html2text import extract_plain_text
+    from resiliparse.parse.html import HTMLTree
+
+    return extract_plain_text(HTMLTree.parse_from_bytes(html))
+
+
 def markdownify(html):
     from markdownify import markdownify
 
@@ -116,6 +123,9 @@ SHAPES = {
     "html2text-100": (html2text(100), "html2text"),
     # Reference-style links (`[text][12]`, the targets listed at the end).
     "html2text-refs": (html2text(78, inline_links=False), "html2text"),
+    # Resiliparse's plain text at its defaults (the extractor of Common Crawl pipelines,
+    # datatrove's among them), the whole page (not its main-content mode).
+    "resiliparse": (resiliparse, "resiliparse"),
     # A browser's layout of the text (Playwright's `innerText`), no style sheets fetched.
     "chromium-innertext": (run([sys.executable, os.path.join(HERE, "inner_text.py")]), "playwright"),
 }
