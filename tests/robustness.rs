@@ -106,6 +106,32 @@ fn a_long_single_line_comes_out_intact() {
     assert_eq!(&out.stdout[..line.len()], &line[..]);
 }
 
+/// Lines of link and markup syntax that never closes, or nests without end, are read in
+/// one pass and without recursion (a search from every `[` to the line's end took
+/// minutes on these; 100,000 nested links overflowed the stack). `bench/scaling.py`
+/// measures the growth; here each must clean, and clean again to the same text.
+#[test]
+fn lines_of_syntax_that_never_closes_are_read() {
+    let rules = clean::load(&clean::embedded_sources()).unwrap();
+    let prose = "The council met on Monday and agreed to the plan for the harbour.\n\n";
+    let nested = format!("{}x{}(u)", "[".repeat(100_000), "]".repeat(100_000));
+    let lines = [
+        nested,
+        "[a](".repeat(200_000),
+        "![a](b".repeat(200_000),
+        "[http://".repeat(200_000),
+        ")http://x".repeat(200_000),
+        "<!--".repeat(200_000),
+        "a]{.b} ".repeat(100_000),
+        "<a href=\"\n".repeat(100_000),
+    ];
+    for line in &lines {
+        let input = format!("{prose}{line}\n{prose}");
+        let once = rules.clean(input.as_bytes(), None);
+        assert_eq!(rules.clean(&once, None), once, "{}", &line[..20]);
+    }
+}
+
 #[test]
 fn directory_and_missing_inputs_are_named_and_the_rest_still_run() {
     let d = tmp("robust-dir");

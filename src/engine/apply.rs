@@ -784,10 +784,11 @@ fn address_bytes(t: &[u8]) -> usize {
     let mut at = 0;
     while let Some(k) = memchr::memmem::find(&t[at..], b"://") {
         let k = at + k;
-        let start = t[..k]
+        // Not before the end of the last address: each byte is read once.
+        let start = t[at..k]
             .iter()
             .rposition(|&b| b.is_ascii_whitespace() || matches!(b, b'[' | b']' | b'(' | b'<'))
-            .map_or(0, |s| s + 1);
+            .map_or(at, |s| at + s + 1);
         let end = t[k..]
             .iter()
             .position(|&b| b.is_ascii_whitespace() || matches!(b, b']' | b')' | b'>'))
@@ -1779,6 +1780,9 @@ each time the shops on the square have had to close for more than two weeks.
         assert_eq!(address_bytes(b"https://a.example/?u=https://b.example"), 38);
         assert_eq!(address_bytes(b"ftp://a.example x https://b.example"), 32);
         assert_eq!(address_bytes(b"ends with ://"), 3);
+        // Addresses glued end to start count once each, not over each other (and a line
+        // of them is read once, not back to its start from every `://`).
+        assert_eq!(address_bytes(b"https://a.example)https://b.example)"), 35);
         // Long only by its address: a headline over a long link address is not prose; a
         // paragraph with a short address in it still is.
         let teaser = format!("A headline {}", "https://a.example/".repeat(12));

@@ -400,12 +400,20 @@ fn cut_tag(t: &[u8]) -> Option<usize> {
     None
 }
 
+/// The longest raw HTML tag or set of attributes read over several lines.
+const MAX_TAG_BYTES: usize = 4096;
+
 /// The text of a raw HTML tag still open after line `t` (trimmed), given the tag open
 /// before it (its text so far), if any.
 fn tag_goes_on(cut: Option<Vec<u8>>, t: &[u8]) -> Option<Vec<u8>> {
     let Some(mut tag) = cut else {
         return cut_tag(t).map(|k| t[k..].to_vec());
     };
+    // A tag this long is no tag a converter wrapped (a stray `<!--` or `<a href="`): it
+    // holds no more lines, and each line is not read again with all those before it.
+    if tag.len() + t.len() > MAX_TAG_BYTES {
+        return None;
+    }
     tag.push(b' ');
     tag.extend_from_slice(t);
     match markup_at(&tag) {
@@ -443,16 +451,27 @@ pub(crate) fn without_markup(t: &[u8]) -> Cow<'_, [u8]> {
         i += white(&t[i..]);
         from = i;
     }
+    // A comment that does not close before the end of `t` means none after it does
+    // either: not searched for again (a line of `<!--` is read in linear time).
+    let mut comments_close = true;
+    let mut open_floor = 0;
     while let Some(k) = memchr::memchr2(b'<', b'{', &t[i..]) {
         let at = i + k;
-        match markup_at(&t[at..]) {
+        let comment = t[at..].starts_with(b"<!--");
+        let tag = if comment && !comments_close {
+            Tag::Cut
+        } else {
+            markup_at(&t[at..])
+        };
+        comments_close &= !(comment && tag == Tag::Cut);
+        match tag {
             Tag::Whole(n) => {
                 // Attributes right after a `]` close a bracketed span (`[text]{.class}`):
                 // its brackets are syntax too.
                 let span = t[at] == b'{' && at > from && t[at - 1] == b']';
                 out.extend_from_slice(&t[from..at - usize::from(span)]);
                 if span {
-                    drop_open_bracket(&mut out);
+                    drop_open_bracket(&mut out, &mut open_floor);
                 }
                 out.push(b' ');
                 from = at + n;
@@ -500,9 +519,12 @@ fn without_fences(t: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
 }
 
 /// Remove the `[` that opens the bracketed span whose `]` was just left out of `out`.
-fn drop_open_bracket(out: &mut Vec<u8>) {
+/// `out[..*floor]` holds no `[` left open (an earlier search found none there), and is not
+/// searched again: a line of `]{.x}` without their `[` is read in linear time.
+fn drop_open_bracket(out: &mut Vec<u8>, floor: &mut usize) {
     let mut depth = 0usize;
-    for k in (0..out.len()).rev() {
+    let searched = out.len();
+    for k in (*floor..out.len()).rev() {
         match out[k] {
             b']' => depth += 1,
             b'[' if depth == 0 => {
@@ -513,6 +535,7 @@ fn drop_open_bracket(out: &mut Vec<u8>) {
             _ => {}
         }
     }
+    *floor = searched;
 }
 
 /// Where the `"` that closes a quoted value is in `t` (the text after the opening quote),
@@ -1157,6 +1180,15 @@ fn link_close(t: &[u8]) -> Option<usize> {
 /// `![alt](src)` is nothing, a leading list marker, heading mark or quote mark is dropped,
 /// and `*`/`_` emphasis at the ends is ignored.
 pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
+    visible_in(t, 0)
+}
+
+/// How deep [`visible`] reads links inside links' text: a linked picture is one level; a
+/// line of brackets nested thousands deep is not read level by level.
+const MAX_LINK_NESTING: usize = 2;
+
+/// [`visible`] of a link's text `nesting` links deep.
+fn visible_in(t: &[u8], nesting: usize) -> Visible<'_> {
     if let Some(v) = visible_bracketed(t) {
         return v;
     }
@@ -1171,13 +1203,14 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
         return v;
     }
     let mut out = Vec::with_capacity(t.len());
+    let closes = Closes::new(t);
     let mut i = 0;
     // The end of a link opened before this block (`[` over a teaser's lines, then
     // `… text](url "title")`, or a line an earlier rule removed held the `[`): its text is
     // link text, its target syntax.
     if let Some(close) = link_close(t) {
         if memchr::memchr(b'[', &t[..close]).is_none() {
-            if let Some(end) = target_end(t, close + 1) {
+            if let Some(end) = closes.paren(close + 1) {
                 let text = trim_ascii(&t[..close]);
                 v.links += 1;
                 v.link_bytes += text.len();
@@ -1190,12 +1223,21 @@ pub(crate) fn visible(t: &[u8]) -> Visible<'_> {
         let image = t[i] == b'!' && t.get(i + 1) == Some(&b'[');
         if t[i] == b'[' || image {
             let open = if image { i + 1 } else { i };
-            if let Some((text, end)) = link_at(t, open) {
+            if let Some((text, end)) = link_at(t, open, &closes) {
                 if image {
                     v.images += 1;
                 } else {
                     // A link's text may hold an image (a linked picture): read it too.
-                    let inner = visible(text);
+                    let inner = if nesting < MAX_LINK_NESTING {
+                        visible_in(text, nesting + 1)
+                    } else {
+                        Visible {
+                            text: Cow::Borrowed(strip_marks(text)),
+                            link_bytes: 0,
+                            links: 0,
+                            images: 0,
+                        }
+                    };
                     v.images += inner.images;
                     v.links += 1;
                     let inner = trim_ascii(&inner.text);
@@ -1254,8 +1296,8 @@ fn visible_bracketed(t: &[u8]) -> Option<Visible<'_>> {
 }
 
 /// The end (one past `]`) of an address in brackets whose `[` is at `open`: a web address,
-/// a site path (or `//host/…`), a data URI or a mail or phone link, with no space in it, and no Markdown
-/// target after it.
+/// a site path (or `//host/…`), a data URI or a mail or phone link, with no space or
+/// bracket in it (so each search ends by the next `[`), and no Markdown target after it.
 fn bracketed_url(t: &[u8], open: usize) -> Option<usize> {
     let rest = &t[open + 1..];
     const STARTS: [&[u8]; 7] = [
@@ -1270,7 +1312,7 @@ fn bracketed_url(t: &[u8], open: usize) -> Option<usize> {
     STARTS.iter().find(|s| rest.starts_with(s))?;
     let len = rest
         .iter()
-        .position(|&b| b == b']' || b == b'\\' || b.is_ascii_whitespace())?;
+        .position(|&b| matches!(b, b']' | b'[' | b'\\') || b.is_ascii_whitespace())?;
     let end = open + len + 2;
     // `[https://…](https://…)` is a Markdown link whose text is its address, and
     // `\[https://…\]` Markdown's escaped brackets around an address in text.
@@ -1278,27 +1320,12 @@ fn bracketed_url(t: &[u8], open: usize) -> Option<usize> {
 }
 
 /// The link text and the end (one past `)`) of a Markdown link whose `[` is at `open`.
-fn link_at(t: &[u8], open: usize) -> Option<(&[u8], usize)> {
-    // The text may hold brackets of its own (an image inside a link): match them.
-    let mut depth = 0usize;
-    let mut close = None;
-    for (k, &b) in t.iter().enumerate().skip(open) {
-        match b {
-            b'[' => depth += 1,
-            b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(k);
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    let close = close?;
+fn link_at<'t>(t: &'t [u8], open: usize, closes: &Closes) -> Option<(&'t [u8], usize)> {
+    // The text may hold brackets of its own (an image inside a link): they are matched.
+    let close = closes.bracket(open)?;
     let text = &t[open + 1..close];
     let end = match t.get(close + 1) {
-        Some(b'(') => target_end(t, close + 1),
+        Some(b'(') => closes.paren(close + 1),
         // A number is no link text: `[1][2]` are two footnote marks.
         Some(b'[') if text.is_empty() || !text.iter().all(u8::is_ascii_digit) => {
             ref_end(t, close + 1)
@@ -1306,6 +1333,54 @@ fn link_at(t: &[u8], open: usize) -> Option<(&[u8], usize)> {
         _ => None,
     };
     end.map(|end| (text, end))
+}
+
+/// Where each `[` and `(` of a text is closed: its matching `]` or `)`, brackets nested.
+/// Found in one pass, so that a line of many links that never close (`[a](` a thousand
+/// times) is read in linear time, not by a search to the line's end from each.
+struct Closes {
+    /// (opening, one past the closing) byte offsets, in order of the opening.
+    brackets: Vec<(usize, usize)>,
+    parens: Vec<(usize, usize)>,
+}
+
+impl Closes {
+    fn new(t: &[u8]) -> Self {
+        let pairs = |a: u8, b: u8| {
+            let (mut open, mut out) = (Vec::new(), Vec::new());
+            for i in memchr::memchr2_iter(a, b, t) {
+                if t[i] == a {
+                    open.push(i);
+                } else if let Some(o) = open.pop() {
+                    out.push((o, i));
+                }
+            }
+            out.sort_unstable();
+            out
+        };
+        Closes {
+            brackets: pairs(b'[', b']'),
+            parens: pairs(b'(', b')'),
+        }
+    }
+
+    fn find(pairs: &[(usize, usize)], open: usize) -> Option<usize> {
+        pairs
+            .binary_search_by_key(&open, |p| p.0)
+            .ok()
+            .map(|k| pairs[k].1)
+    }
+
+    /// The `]` that closes the `[` at `open`.
+    fn bracket(&self, open: usize) -> Option<usize> {
+        Self::find(&self.brackets, open)
+    }
+
+    /// One past the `)` that closes the `(` at `open` (a link target: a wrapped URL holds
+    /// white space where its lines were joined, so it is read to the `)`).
+    fn paren(&self, open: usize) -> Option<usize> {
+        Self::find(&self.parens, open).map(|c| c + 1)
+    }
 }
 
 /// Whether `t` holds a Markdown link's `](` or a reference-style link's `][12]` (see
@@ -1327,25 +1402,6 @@ fn ref_end(t: &[u8], open: usize) -> Option<usize> {
         .take_while(|b| b.is_ascii_digit())
         .count();
     (digits <= 5 && t.get(open + 1 + digits) == Some(&b']')).then_some(open + digits + 2)
-}
-
-/// One past the `)` that closes the link target whose `(` is at `open`.
-fn target_end(t: &[u8], open: usize) -> Option<usize> {
-    // A wrapped URL holds white space where its lines were joined: read to the `)`.
-    let mut depth = 0usize;
-    for (k, &b) in t.iter().enumerate().skip(open) {
-        match b {
-            b'(' => depth += 1,
-            b')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(k + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Drop a leading list marker, heading mark or quote mark, and emphasis marks at the end.
@@ -1671,6 +1727,25 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_is_not_read_over_more_than_its_bound() {
+        let cut = tag_goes_on(None, b"Text <!-- a comment").unwrap();
+        assert_eq!(cut, b"<!-- a comment");
+        let cut = tag_goes_on(Some(cut), b"goes on -->");
+        assert_eq!(cut, None, "closed");
+        // A quote that never closes holds lines up to the bound, then none.
+        let mut cut = tag_goes_on(None, b"<a href=\"https://example.com/");
+        let (line, mut longest) = ([b'x'; 100], 0);
+        while let Some(c) = cut {
+            longest = longest.max(c.len());
+            cut = tag_goes_on(Some(c), &line);
+        }
+        assert!(
+            (MAX_TAG_BYTES - 101..=MAX_TAG_BYTES).contains(&longest),
+            "{longest}"
+        );
+    }
+
+    #[test]
     fn a_tag_broken_over_lines_is_one_block() {
         let text = "Short.\n<div class=\"story\"\nid=\"main\">\nText.\n![logo](a.png){.logo\nwidth=\"400\"}\nA < b\nstays.\n";
         let page = Page::new(text.as_bytes());
@@ -1832,6 +1907,39 @@ mod tests {
             (&*v.text, v.links, v.link_bytes),
             (&b"change and more"[..], 1, 6)
         );
+    }
+
+    #[test]
+    fn brackets_and_parentheses_are_matched_as_nested() {
+        let t = b"[a [b] c](x (y) z) ] ) [open (open";
+        let c = Closes::new(t);
+        assert_eq!(c.bracket(0), Some(8));
+        assert_eq!(c.bracket(3), Some(5));
+        assert_eq!(c.paren(9), Some(18), "one past the `)` of the target");
+        assert_eq!(c.paren(12), Some(15));
+        // Stray closers match nothing; openers never closed have no end.
+        assert_eq!(c.bracket(23), None);
+        assert_eq!(c.paren(29), None);
+        assert_eq!(c.bracket(1), None, "no `[` there");
+    }
+
+    /// Lines no converter prints, read whole all the same: links nested thousands deep
+    /// (read two levels deep, not one call per level), and many that never close.
+    #[test]
+    fn pathological_link_syntax_is_read_without_recursion() {
+        let deep = format!("{}x{}(u)", "[".repeat(100_000), "]".repeat(100_000));
+        let v = visible(deep.as_bytes());
+        assert_eq!(v.links, 1);
+        assert!(v.text.starts_with(b"["), "the inner levels stay text");
+        let open = "[a](".repeat(10_000);
+        let v = visible(open.as_bytes());
+        assert_eq!((v.links, v.text.len()), (0, open.len()));
+        // A bracketed span's `]` without its `[`: the `]` goes, as in a short line.
+        let read = |t: &str| without_markup(t.as_bytes()).into_owned();
+        let one = read("a]{.b} a]{.b}");
+        assert_eq!(one, b"a  a");
+        let many = read(&"a]{.b} ".repeat(10_000));
+        assert_eq!(many, "a  ".repeat(10_000).trim_end().as_bytes());
     }
 
     #[test]
