@@ -22,6 +22,8 @@ PIECES = [
     b"a]{.b} ", b"[x]{.b} ", b":::", b"**a", b"`", b"[1][2]", b"|", b"\\[",
     b"\xe2\x94\x82 cell ", b"  \xe2\x80\xa2 x\n", b"<!-- \n", b"<a href=\"\n",
     b"[a\n", b"a](\n", b"Read more: ", b"[IMG] ",
+    # Lines of their own: grid-table borders without rows, a wrapped block of spans.
+    b"\n+--+", b"\n\xe2\x94\x8c\xe2\x94\x80\xe2\x94\x90", b"\n<!-->#![",
 ]
 
 PROSE = b"The council met on Monday and agreed to the plan for the harbour.\n\n"
@@ -45,9 +47,11 @@ def main():
     print("| piece | %d | %d | ratio |" % (a.n, 4 * a.n))
     print("|---|---:|---:|---:|")
     for piece in PIECES:
-        small, large = (run(a.bin, PROSE * 3 + piece * n + b"\n" + PROSE) for n in (a.n, 4 * a.n))
+        small, large = (run(a.bin, PROSE * 3 + piece * n + b"\n" + PROSE)
+                        for n in (a.n, 4 * a.n))
         ratio = large / max(small, 1e-3)
-        print("| `%s` | %.3f s | %.3f s | %.1fx |" % (piece.decode("utf-8", "replace").replace("\n", "\\n"), small, large, ratio))
+        shown = piece.decode("utf-8", "replace").replace("\n", "\\n")
+        print("| `%s` | %.3f s | %.3f s | %.1fx |" % (shown, small, large, ratio))
         if ratio > a.max_ratio and large > a.min_seconds:
             bad.append(piece)
     if bad:

@@ -124,6 +124,10 @@ fn lines_of_syntax_that_never_closes_are_read() {
         "<!--".repeat(200_000),
         "a]{.b} ".repeat(100_000),
         "<a href=\"\n".repeat(100_000),
+        // Grid-table borders without a row between them: no table, read once.
+        "+--+\n".repeat(100_000),
+        // A wrapped block of many lines, a span in every line.
+        "<!-->#![\n".repeat(20_000),
     ];
     for line in &lines {
         let input = format!("{prose}{line}\n{prose}");

@@ -1327,7 +1327,15 @@ fn wrapped_spans(
                     continue;
                 }
                 re.find_each_unkept(sc, &joined, |m| {
-                    for (n, &at) in starts.iter().enumerate() {
+                    // The lines the span covers: from the one it starts in, up to its end
+                    // (not every line of the block for every span).
+                    let from_line = starts
+                        .partition_point(|&at| at <= m.start)
+                        .saturating_sub(1);
+                    for (n, &at) in starts.iter().enumerate().skip(from_line) {
+                        if at >= m.end {
+                            break;
+                        }
                         let len = page.trimmed(run + n).len();
                         let (from, to) = (m.start.max(at), m.end.min(at + len));
                         if from < to {

@@ -79,15 +79,22 @@ pub(crate) fn blocks(page: &Page<'_>) -> Vec<Range<usize>> {
             None
         }
     };
+    // No grid table starts before this line (see [`grid_table`]).
+    let mut no_grid = 0;
     let mut i = 0;
     while i < n {
         let start = i;
         // A grid table (pandoc's `+---+` and `|` rows, w3m's box drawing) is one block:
         // its cells hold wrapped text that only reads in columns.
-        if let Some(end) = grid_table(page, i) {
-            out.push(start..end);
-            i = end;
-            continue;
+        if i >= no_grid {
+            match grid_table(page, i) {
+                Ok(end) => {
+                    out.push(start..end);
+                    i = end;
+                    continue;
+                }
+                Err(k) => no_grid = k,
+            }
         }
         // A Markdown link broken over lines (by the wrapper, in its text or at a hyphen of
         // its URL, or by the converter, at a line break in its text) goes on to the line
@@ -183,13 +190,15 @@ fn grid_row(t: &[u8]) -> bool {
 }
 
 /// The end of the grid table whose top border is line `i`, if one starts there: border
-/// and row lines, at least one row, ending with a border.
-fn grid_table(page: &Page<'_>, i: usize) -> Option<usize> {
+/// and row lines, at least one row, ending with a border. `Err(k)`: none starts at any
+/// line before `k` either (a run of borders with no row, read once, not from each).
+fn grid_table(page: &Page<'_>, i: usize) -> Result<usize, usize> {
     if !grid_border(page.trimmed(i)) {
-        return None;
+        return Err(i + 1);
     }
     let (mut end, mut rows) = (None, 0);
-    for k in i + 1..page.len() {
+    let mut k = i + 1;
+    while k < page.len() {
         let t = page.trimmed(k);
         if grid_border(t) {
             end = Some(k + 1);
@@ -198,8 +207,14 @@ fn grid_table(page: &Page<'_>, i: usize) -> Option<usize> {
         } else {
             break;
         }
+        k += 1;
     }
-    end.filter(|_| rows > 0)
+    match end {
+        Some(end) if rows > 0 => Ok(end),
+        // Only borders up to `k`: from any of them, the same.
+        _ if rows == 0 => Err(k),
+        _ => Err(i + 1),
+    }
 }
 
 /// Whether lines `lines` of the page are a grid table (see [`blocks`]).
