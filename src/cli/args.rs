@@ -133,7 +133,8 @@ pub struct FilterArgs {
     /// Pages larger than this (bytes; K, M, G suffixes allowed) are cleaned in pieces of at
     /// most this size, cut at a line boundary (after a blank line when there is one in the
     /// piece's second half), each piece as a page of its own; this bounds memory whatever
-    /// the page size. Smaller pages are cleaned whole.
+    /// the page size. So are pages of more than one line per 32 bytes of it (131,072 lines
+    /// for 4M). Smaller pages are cleaned whole.
     #[arg(long, value_name = "SIZE", default_value = "4M", value_parser = parse_size)]
     pub max_page_bytes: usize,
     /// Never show the progress bar (shown on a terminal's stderr for large runs only).

@@ -5,7 +5,9 @@
 //! `--split`). A page of at most the cap (`--max-page-bytes`, 4 MiB by default) comes
 //! out whole, exactly as it was read. A larger page is cut into pieces of at most the cap,
 //! at a line boundary: after the last blank line in the upper half of the piece when there
-//! is one, else before the line that does not fit. A line is never cut: a `\n`-line longer
+//! is one, else before the line that does not fit. So is a page of more lines than a piece
+//! may hold (one per 32 bytes of the cap: see [`max_lines`]), which would cost the engine
+//! far more memory than its bytes. A line is never cut: a `\n`-line longer
 //! than the cap is cut after its last lone CR (a line ending for the engine) when it has
 //! one; else it is passed on whole, in chunks of at most the cap, as a [`Piece::Long`]
 //! that no rule sees. Each piece is cleaned as a page of its own; [`PagePiece`] records
@@ -238,6 +240,9 @@ pub struct Pieces<'a, R> {
     line_cont: bool,
     /// The last blank line in `page` (start, end).
     last_blank: Option<(usize, usize)>,
+    /// `\n`s in `page`, and how many a page may hold (see [`max_lines`]).
+    lines: usize,
+    max_lines: usize,
     /// `page` continues a page already cut.
     cont: bool,
     yielded: bool,
@@ -261,6 +266,8 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             line_start: 0,
             line_cont: false,
             last_blank: None,
+            lines: 0,
+            max_lines: max_lines(cap.max(1)),
             cont: false,
             yielded: false,
             queue: VecDeque::new(),
@@ -294,6 +301,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
         self.line_start = 0;
         self.line_cont = false;
         self.last_blank = None;
+        self.lines = 0;
         self.cont = false;
     }
 
@@ -304,6 +312,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
         self.queue.push_back(Ok(Piece::Long { bytes, add_newline }));
         self.line_start = 0;
         self.last_blank = None;
+        self.lines = 0;
         // What follows the line continues its page.
         self.cont = true;
     }
@@ -317,6 +326,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 let rest = self.page.split_off(i + 1);
                 self.long(false);
                 self.page = rest;
+                self.lines = memchr::memchr_iter(b'\n', &self.page).count();
                 self.line_cont = false;
                 true
             }
@@ -334,7 +344,8 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             return;
         }
         let (at, gap_after) = match self.last_blank {
-            Some((s, e)) if e > self.cap / 2 => (e, Some(self.page[s..e].to_vec())),
+            // The page is `cap` bytes long when full by bytes; shorter when full by lines.
+            Some((s, e)) if e > self.page.len() / 2 => (e, Some(self.page[s..e].to_vec())),
             // Cut right after a blank line: it is the gap all the same.
             _ if self.line_start > 0 => (
                 self.line_start,
@@ -366,6 +377,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
         append(&mut rest, self.cap, self.pool, &self.page[at..]);
         self.page.truncate(at);
         let bytes = std::mem::replace(&mut self.page, rest);
+        self.lines = memchr::memchr_iter(b'\n', &self.page).count();
         let cont = self.cont;
         self.push_page(PagePiece {
             bytes,
@@ -434,7 +446,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 self.end_page(true);
                 return;
             }
-            if self.page.len() >= self.cap {
+            if self.page.len() >= self.cap || self.lines >= self.max_lines {
                 self.cut();
                 continue;
             }
@@ -445,6 +457,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                 match memchr::memchr(b'\n', avail) {
                     Some(i) => {
                         append(&mut self.page, self.cap, self.pool, &avail[..=i]);
+                        self.lines += 1;
                         self.reader.consume(i + 1);
                         self.end_line();
                     }
@@ -461,6 +474,8 @@ impl<'a, R: BufRead> Pieces<'a, R> {
             let base = self.page.len();
             let mut whole = 0;
             let mut sep_end = None;
+            // The page holds as many lines as it may: it is cut before the next.
+            let mut full = false;
             for nl in memchr::memchr_iter(b'\n', avail) {
                 let line = &avail[whole..nl];
                 let content = line.strip_suffix(b"\r").unwrap_or(line);
@@ -472,6 +487,11 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                     self.last_blank = Some((base + whole, base + nl + 1));
                 }
                 whole = nl + 1;
+                self.lines += 1;
+                if self.lines >= self.max_lines {
+                    full = true;
+                    break;
+                }
             }
             append(&mut self.page, self.cap, self.pool, &avail[..whole]);
             self.line_start = self.page.len();
@@ -481,6 +501,7 @@ impl<'a, R: BufRead> Pieces<'a, R> {
                     self.reader.consume(end);
                     self.separator(sep_line);
                 }
+                None if full => self.reader.consume(whole),
                 None => {
                     // What follows the last newline starts a line.
                     let n = avail.len();
@@ -506,6 +527,14 @@ fn first_lone_cr(page: &[u8], eof: bool) -> Option<usize> {
         Some(&b) => b != b'\n',
         None => eof,
     })
+}
+
+/// How many lines a page of at most `cap` bytes may hold: one per 32 bytes of the cap
+/// (131,072 for 4 MiB), and never fewer than 4,096. The engine keeps a few hundred bytes
+/// for each line of a page, so a page of millions of tiny lines is cut into pieces as a
+/// page over the cap is; a page of text reaches the byte cap first.
+fn max_lines(cap: usize) -> usize {
+    (cap / 32).max(4096)
 }
 
 /// Append `data` to `page`, growing it no further than `cap` needs. A page's first buffer
@@ -696,6 +725,40 @@ mod tests {
                 assert_eq!(sep.is_match(line), sep.re.is_match(line), "{p} on {line:?}");
             }
         }
+    }
+
+    /// A page of more lines than its cap allows is cut as a page over the byte cap is: after
+    /// a blank line in the upper half, else at the line that fills it; however it is read.
+    #[test]
+    fn a_page_of_too_many_lines_is_cut_into_pieces() {
+        let cap = 64 << 10;
+        let most = max_lines(cap);
+        assert_eq!(most, 4096);
+        let input = b"a\n".repeat(10_000);
+        let lens = |ps: &[Piece]| -> Vec<usize> {
+            ps.iter()
+                .map(|p| match p {
+                    Piece::Page(p) => p.bytes.iter().filter(|&&b| b == b'\n').count(),
+                    _ => usize::MAX,
+                })
+                .collect()
+        };
+        for size in [7, 4096, 1 << 16] {
+            let reader = io::BufReader::with_capacity(size, &input[..]);
+            let ps: Vec<Piece> = Pieces::new(reader, None, cap, true)
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(lens(&ps), [most, most, 10_000 - 2 * most], "buffer {size}");
+            assert_eq!(joined(&ps), input);
+        }
+        // A blank line in the upper half: the cut comes after it.
+        let mut input = b"a\n".repeat(3000);
+        input.extend_from_slice(b"\n");
+        input.extend_from_slice(&b"b\n".repeat(3000));
+        let ps = pieces(&input, None, cap);
+        assert_eq!(lens(&ps), [3001, 3000]);
+        assert!(matches!(&ps[0], Piece::Page(p) if p.gap_after.as_deref() == Some(&b"\n"[..])));
+        assert_eq!(joined(&ps), input);
     }
 
     #[test]
