@@ -634,12 +634,13 @@ fn r19_10_explain_and_diff_on_warc_follow_on_error_as_the_filter_does() {
     };
     let warc = [
         record("Advertising\nThe first record stays.\n"),
-        record(&"x".repeat(200)),
+        record(&"x".repeat(2000)),
         record("Advertising\nThe third record stays.\n"),
     ]
     .concat();
-    // 16 × 8 bytes: the second record is over the limit, the others are not.
-    let args = ["--warc", "--max-page-bytes", "8"];
+    // 16 × 64 bytes: the second record is over the limit, the others are not (and their
+    // texts are under the cap: cleaned whole).
+    let args = ["--warc", "--max-page-bytes", "64"];
     for (mode, changed) in [(None, 0), (Some("--diff"), 1), (Some("--explain"), 0)] {
         let with = |on_error: &str| {
             let mut a = args.to_vec();
@@ -655,7 +656,7 @@ fn r19_10_explain_and_diff_on_warc_follow_on_error_as_the_filter_does() {
             stderr(&out)
         );
         assert!(
-            stderr(&out).contains("record at byte 121: record of 286 bytes"),
+            stderr(&out).contains("record at byte 121: record of 2087 bytes"),
             "{}",
             stderr(&out)
         );
@@ -753,6 +754,48 @@ fn patched(dir: &Path, page: &[u8], diff: &[u8]) -> Vec<u8> {
 
 /// Pages made of lines like the embedded rules' targets, with every line ending, from a
 /// fixed pseudo-random sequence.
+/// A JSONL record's text over the cap (or of more lines than a piece holds) is cleaned in
+/// pieces, as a file's page is: the filter writes what it writes for the file, and
+/// `--diff`/`--explain` report the same pieces (named `FILE:LINE`).
+#[test]
+fn a_jsonl_record_over_the_cap_is_cleaned_as_a_file_page() {
+    let d = tmp("record-pieces");
+    for (k, page) in mixed_pages(12).iter().enumerate() {
+        let text = String::from_utf8_lossy(page).into_owned();
+        let record = format!("{}\n", serde_json::json!({ "text": text }));
+        // Records are at most 16 caps long; these pages are up to about 8 KB.
+        for cap in ["600", "1K"] {
+            let file = run(&["--max-page-bytes", cap], text.as_bytes());
+            let out = run(&["--jsonl", "--max-page-bytes", cap], record.as_bytes());
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let cleaned = v["text"].as_str().unwrap();
+            assert_eq!(cleaned, stdout(&file), "page {k}, cap {cap}");
+            let diff = run(
+                &["--jsonl", "--diff", "--max-page-bytes", cap],
+                record.as_bytes(),
+            );
+            assert_eq!(
+                patched(&d, text.as_bytes(), &diff.stdout),
+                cleaned.as_bytes(),
+                "page {k}, cap {cap}"
+            );
+            let explain = |args: &[&str], input: &[u8]| -> Vec<String> {
+                let all = [&["--explain", "--max-page-bytes", cap], args].concat();
+                let o = run(&all, input);
+                stdout(&o)
+                    .lines()
+                    .map(|l| l.replacen("<stdin>:1:", "<stdin>:", 1))
+                    .collect()
+            };
+            assert_eq!(
+                explain(&["--jsonl"], record.as_bytes()),
+                explain(&[], text.as_bytes()),
+                "page {k}, cap {cap}"
+            );
+        }
+    }
+}
+
 fn mixed_pages(n: usize) -> Vec<Vec<u8>> {
     let lines: &[&[u8]] = &[
         b"Advertising",

@@ -452,6 +452,7 @@ fn jsonl_one(run: &mut Run, path: &Path, stdout: &mut impl Write) -> Result<()> 
                 &fields,
                 &line,
                 stats.as_mut(),
+                args.max_page_bytes,
                 pool.take(line.len() + 64),
             );
             let read = line.len() + 1;

@@ -12,7 +12,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use clean::report::stats::Stats;
-use clean::{Page, RuleSet};
+use clean::RuleSet;
+
+use super::stream::{clean_text, Cleaned};
 
 /// Which fields to read and write.
 pub struct Fields<'a> {
@@ -109,12 +111,15 @@ pub fn read_record<'a>(fields: &Fields<'_>, line: &'a [u8]) -> Result<Record<'a>
 
 /// Clean one record (a line without its newline). Returns the output line (with a
 /// newline), written into `out` (emptied first), and whether the record lacks the URL
-/// field asked for; when `stats` is given, counts the page into it.
+/// field asked for; when `stats` is given, counts the page into it. A text over the page
+/// cap `cap`, or of as many lines as a piece holds, is cleaned in pieces as a page read
+/// from a file is ([`clean_text`]).
 pub fn clean_record(
     rules: &RuleSet,
     fields: &Fields<'_>,
     line: &[u8],
-    stats: Option<&mut Stats>,
+    mut stats: Option<&mut Stats>,
+    cap: usize,
     mut out: Vec<u8>,
 ) -> Result<(Vec<u8>, bool), String> {
     let Record {
@@ -123,12 +128,62 @@ pub fn clean_record(
         url,
         url_missing,
     } = read_record(fields, line)?;
-    let page = Page::new(page_text.as_bytes());
-    let outcome = rules.apply(&page, url.as_deref());
-    let cleaned = outcome.render(&page);
-    if let Some(s) = stats {
-        s.add(&page, &outcome, cleaned.len());
+    #[derive(serde::Serialize)]
+    struct R<'a> {
+        rule: &'a str,
+        lines: [usize; 2],
     }
+    // What `--removed-field` lists: (line, removal), line numbers in the record's text.
+    let mut removed: Vec<(usize, R<'_>)> = Vec::new();
+    let each = |piece: Cleaned<'_, '_>| {
+        let (outcome, first) = match piece {
+            Cleaned::Page {
+                page,
+                outcome,
+                first,
+                out_len,
+            } => {
+                if let Some(s) = stats.as_deref_mut() {
+                    s.add(page, outcome, out_len);
+                }
+                (outcome, first)
+            }
+            Cleaned::Long { bytes, add_newline } => {
+                if let Some(s) = stats.as_deref_mut() {
+                    s.add_kept(bytes, add_newline);
+                }
+                return;
+            }
+        };
+        if fields.removed.is_none() {
+            return;
+        }
+        for r in outcome.removals() {
+            let (from, to) = (first + r.lines.start, first + r.lines.end);
+            let rule = rules.cause_id(r.cause);
+            removed.push((
+                from,
+                R {
+                    rule,
+                    lines: [from + 1, to],
+                },
+            ));
+        }
+        for e in outcome.edits() {
+            let line = first + e.line;
+            for (_, c) in &e.removed {
+                let rule = rules.cause_id(*c);
+                removed.push((
+                    line,
+                    R {
+                        rule,
+                        lines: [line + 1, line + 1],
+                    },
+                ));
+            }
+        }
+    };
+    let cleaned = clean_text(rules, url.as_deref(), page_text.as_bytes(), cap, each);
     // Kept lines are whole UTF-8 text; a span rule may still cut inside a character.
     let cleaned = match String::from_utf8(cleaned) {
         Ok(s) => s,
@@ -151,37 +206,9 @@ pub fn clean_record(
         }
     }
     if let Some(name) = fields.removed {
-        #[derive(serde::Serialize)]
-        struct R<'a> {
-            rule: &'a str,
-            lines: [usize; 2],
-        }
-        let mut list: Vec<(usize, R<'_>)> = outcome
-            .removals()
-            .iter()
-            .map(|r| {
-                (
-                    r.lines.start,
-                    R {
-                        rule: rules.cause_id(r.cause),
-                        lines: [r.lines.start + 1, r.lines.end],
-                    },
-                )
-            })
-            .collect();
-        for e in outcome.edits() {
-            for (_, c) in &e.removed {
-                list.push((
-                    e.line,
-                    R {
-                        rule: rules.cause_id(*c),
-                        lines: [e.line + 1, e.line + 1],
-                    },
-                ));
-            }
-        }
-        list.sort_by_key(|(l, _)| *l);
-        let list: Vec<R<'_>> = list.into_iter().map(|(_, r)| r).collect();
+        // Stable: a line's removals keep the order the piece gave them.
+        removed.sort_by_key(|(l, _)| *l);
+        let list: Vec<R<'_>> = removed.into_iter().map(|(_, r)| r).collect();
         if !members.0.is_empty() {
             out.push(b',');
         }
@@ -340,7 +367,7 @@ mod tests {
     fn other_fields_are_kept_exactly() {
         let line =
             br#"{"id": 1.50, "meta":{"a":[1,"\u00e9"]},"text":"Advertising\nBody.\n","url":null}"#;
-        let out = clean_record(&rules(), &F, line, None, Vec::new())
+        let out = clean_record(&rules(), &F, line, None, 1 << 22, Vec::new())
             .unwrap()
             .0;
         assert_eq!(
@@ -360,6 +387,7 @@ mod tests {
             &f,
             br#"{"text":"Advertising\nBody.\n"}"#,
             None,
+            1 << 22,
             Vec::new(),
         )
         .unwrap()
@@ -368,6 +396,43 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"text\":\"Body.\\n\",\"removed\":[{\"rule\":\"generic/ad-label\",\"lines\":[1,1]}]}\n"
         );
+    }
+
+    /// A text over the cap is cleaned in pieces, as a file's page is: the same text comes
+    /// out as `clean_input` gives it, and removals are numbered in the record's lines.
+    #[test]
+    fn a_record_over_the_cap_is_cleaned_in_pieces() {
+        let f = Fields {
+            removed: Some("removed"),
+            ..F
+        };
+        let text: String = (0..30)
+            .map(|k| {
+                format!(
+                    "The council met for the {k}th time and agreed to the plan.\n\nAdvertising\n\n"
+                )
+            })
+            .collect();
+        let line = serde_json::to_vec(&serde_json::json!({ "text": text })).unwrap();
+        let cap = 1024;
+        assert!(super::super::stream::in_pieces(text.as_bytes(), cap));
+        let rules = rules();
+        let mut stats = Stats::new(&rules);
+        let (out, _) = clean_record(&rules, &f, &line, Some(&mut stats), cap, Vec::new()).unwrap();
+        assert!(stats.pages > 1, "cleaned in {} piece(s)", stats.pages);
+        assert_eq!(stats.lines_in, 120);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let want = super::super::stream::clean_input(&rules, None, text.as_bytes(), cap).unwrap();
+        assert_eq!(v["text"].as_str().unwrap().as_bytes(), &want[..]);
+        // Every "Advertising" line is named where it is in the record: 3, 7, 11, ...
+        let ads: Vec<u64> = v["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["rule"] == "generic/ad-label")
+            .map(|r| r["lines"][0].as_u64().unwrap())
+            .collect();
+        assert_eq!(ads, (0..30).map(|k| 3 + 4 * k).collect::<Vec<u64>>());
     }
 
     #[test]
@@ -379,21 +444,24 @@ mod tests {
         let text = r#""Body.\nNPR thanks our sponsors\n""#;
         let line =
             format!(r#"{{"text":{text},"meta":{{"page":{{"url":"https://www.npr.org/x"}}}}}}"#);
-        let (out, missing) = clean_record(&rules(), &f, line.as_bytes(), None, Vec::new()).unwrap();
+        let (out, missing) =
+            clean_record(&rules(), &f, line.as_bytes(), None, 1 << 22, Vec::new()).unwrap();
         assert!(!missing);
         assert!(String::from_utf8(out)
             .unwrap()
             .starts_with("{\"text\":\"Body.\\n\""));
         // A key with a dot in it is a key first.
         let line = format!(r#"{{"text":{text},"meta.page":{{"url":"https://www.npr.org/x"}}}}"#);
-        let (out, missing) = clean_record(&rules(), &f, line.as_bytes(), None, Vec::new()).unwrap();
+        let (out, missing) =
+            clean_record(&rules(), &f, line.as_bytes(), None, 1 << 22, Vec::new()).unwrap();
         assert!(!missing);
         assert!(String::from_utf8(out)
             .unwrap()
             .starts_with("{\"text\":\"Body.\\n\""));
         // Absent: no site rules by host, and the caller is told.
         let line = format!(r#"{{"text":{text},"meta":{{"page":{{}}}}}}"#);
-        let (out, missing) = clean_record(&rules(), &f, line.as_bytes(), None, Vec::new()).unwrap();
+        let (out, missing) =
+            clean_record(&rules(), &f, line.as_bytes(), None, 1 << 22, Vec::new()).unwrap();
         assert!(missing);
         assert!(String::from_utf8(out).unwrap().contains("NPR thanks"));
     }
@@ -401,7 +469,7 @@ mod tests {
     #[test]
     fn url_field_selects_site_rules() {
         let line = br#"{"text":"Body.\nNPR thanks our sponsors\n","url":"https://www.npr.org/x"}"#;
-        let out = clean_record(&rules(), &F, line, None, Vec::new())
+        let out = clean_record(&rules(), &F, line, None, 1 << 22, Vec::new())
             .unwrap()
             .0;
         assert!(String::from_utf8(out)
@@ -495,18 +563,20 @@ mod tests {
     #[test]
     fn malformed_records_say_why() {
         let r = rules();
-        assert!(clean_record(&r, &F, b"[1,2]", None, Vec::new())
+        assert!(clean_record(&r, &F, b"[1,2]", None, 1 << 22, Vec::new())
             .unwrap_err()
             .starts_with("not a JSON object"));
-        assert!(clean_record(&r, &F, b"{\"text\":", None, Vec::new())
-            .unwrap_err()
-            .starts_with("not a JSON object"));
+        assert!(
+            clean_record(&r, &F, b"{\"text\":", None, 1 << 22, Vec::new())
+                .unwrap_err()
+                .starts_with("not a JSON object")
+        );
         assert_eq!(
-            clean_record(&r, &F, b"{\"body\":\"x\"}", None, Vec::new()).unwrap_err(),
+            clean_record(&r, &F, b"{\"body\":\"x\"}", None, 1 << 22, Vec::new()).unwrap_err(),
             "no field `text`"
         );
         assert_eq!(
-            clean_record(&r, &F, b"{\"text\":3}", None, Vec::new()).unwrap_err(),
+            clean_record(&r, &F, b"{\"text\":3}", None, 1 << 22, Vec::new()).unwrap_err(),
             "field `text` is not a string"
         );
     }

@@ -115,8 +115,14 @@ impl<W: Write> Review<'_, W> {
         Ok(())
     }
 
-    /// One page read whole (a WARC record's text, a JSONL record's), named `name`.
+    /// One page read whole (a WARC record's text, a JSONL record's), named `name`. One the
+    /// filter cleans in pieces (over the cap, or of as many lines as a piece holds) is
+    /// reported piece by piece, as a file's page over the cap is.
     fn page(&mut self, name: &str, bytes: &[u8], url: Option<&str>) -> Result<()> {
+        if super::stream::in_pieces(bytes, self.args.max_page_bytes) {
+            self.changed |= self.pieces(name, bytes, url, None)?;
+            return Ok(());
+        }
         let (rules, st, out) = (self.rules, &self.st, &mut self.out);
         let page = Page::new(bytes);
         let outcome = rules.apply(&page, url);
@@ -280,42 +286,25 @@ struct Report<'a, W: Write> {
     mode: Mode<'a, W>,
 }
 
-/// The engine's line count of an input read so far: line ends (`\n`, `\r\n`, a lone `\r`),
-/// with a `\r` at the end of one read settled by the next.
-#[derive(Default)]
-struct LineCount {
-    ends: usize,
-    cr: bool,
-}
-
-impl LineCount {
-    /// Count `b`; returns the lines ended before it.
-    fn add(&mut self, b: &[u8]) -> usize {
-        if self.cr && b.first().is_some_and(|&c| c != b'\n') {
-            self.ends += 1;
-        }
-        if !b.is_empty() {
-            self.cr = false;
-        }
-        let before = self.ends;
-        self.ends += memchr::memchr_iter(b'\n', b).count();
-        self.ends += memchr::memchr_iter(b'\r', b)
-            .filter(|&i| b.get(i + 1).is_some_and(|&c| c != b'\n'))
-            .count();
-        if b.ends_with(b"\r") {
-            self.cr = true;
-        }
-        before
-    }
-}
-
 impl<W: Write> Review<'_, W> {
     /// `--diff` (a unified diff of the whole input) or `--explain` of one plain input.
     /// Returns whether cleaning changes it (`--diff` only).
     fn plain(&mut self, name: &str, reader: impl io::BufRead) -> Result<bool> {
-        let (rules, args, sep, st) = (self.rules, self.args, self.sep, self.st);
+        let (url, sep) = (self.args.url.as_deref(), self.sep);
+        self.pieces(name, reader, url, sep)
+    }
+
+    /// [`Self::plain`] of an input read as pieces of pages (see [`Pieces`]), with `url`
+    /// and the `--split` separator `sep`.
+    fn pieces(
+        &mut self,
+        name: &str,
+        reader: impl io::BufRead,
+        url: Option<&str>,
+        sep: Option<&Separator>,
+    ) -> Result<bool> {
+        let (rules, args, st) = (self.rules, self.args, self.st);
         let out = &mut self.out;
-        let url = args.url.as_deref();
         let mode = if args.diff {
             Mode::Diff {
                 diff: Box::new(Diff::new(out, name, rules, st, Some(spill_file))),
@@ -332,7 +321,7 @@ impl<W: Write> Review<'_, W> {
             mode,
         };
         let mut join = Joiner::<Gap>::default();
-        let mut lines = LineCount::default();
+        let mut lines = super::stream::LineCount::default();
         let cap = args.max_page_bytes.max(1);
         for piece in Pieces::new(reader, sep, cap, sep.is_none()) {
             match piece? {

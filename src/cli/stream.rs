@@ -133,27 +133,100 @@ pub fn clean_input(
     reader: impl BufRead,
     cap: usize,
 ) -> io::Result<Vec<u8>> {
+    clean_pieces(rules, url, reader, cap, |_| {})
+}
+
+/// A text held whole (a JSONL or WARC record's) cleaned as the filter cleans a page read
+/// from a file: whole when it is within the cap and the lines a piece may hold (see
+/// [`in_pieces`]), else in pieces joined as [`clean_input`] joins them, so that no record
+/// costs more memory than a page. `each` is told of every piece (see [`Cleaned`]).
+pub fn clean_text(
+    rules: &clean::RuleSet,
+    url: Option<&str>,
+    text: &[u8],
+    cap: usize,
+    mut each: impl FnMut(Cleaned<'_, '_>),
+) -> Vec<u8> {
+    if !in_pieces(text, cap) {
+        let page = clean::Page::new(text);
+        let outcome = rules.apply(&page, url);
+        let cleaned = outcome.render(&page);
+        each(Cleaned::Page {
+            page: &page,
+            outcome: &outcome,
+            first: 0,
+            out_len: cleaned.len(),
+        });
+        return cleaned;
+    }
+    // Reading bytes held in memory does not fail.
+    clean_pieces(rules, url, text, cap, each).unwrap_or_default()
+}
+
+/// Whether a text held whole is cleaned in pieces (see [`clean_text`]): it is over the
+/// cap, or holds as many lines as a piece may (counted only when it is long enough to).
+pub fn in_pieces(text: &[u8], cap: usize) -> bool {
+    let (cap, most) = (cap.max(1), max_lines(cap.max(1)));
+    text.len() > cap || (text.len() >= most && memchr::memchr_iter(b'\n', text).count() >= most)
+}
+
+/// A piece of a text as [`clean_text`] cleaned it.
+pub enum Cleaned<'p, 'o> {
+    /// A page: what became of it, its first line's index in the text, and the length of
+    /// its cleaned text.
+    Page {
+        page: &'p clean::Page<'p>,
+        outcome: &'o clean::Outcome,
+        first: usize,
+        out_len: usize,
+    },
+    /// A chunk of a line longer than the cap, written as it is.
+    Long { bytes: &'p [u8], add_newline: bool },
+}
+
+/// [`clean_input`], with `each` told of every piece (see [`clean_text`]).
+fn clean_pieces(
+    rules: &clean::RuleSet,
+    url: Option<&str>,
+    reader: impl BufRead,
+    cap: usize,
+    mut each: impl FnMut(Cleaned<'_, '_>),
+) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
+    let mut lines = LineCount::default();
     let mut join = Joiner::<Vec<u8>>::default();
     for piece in Pieces::new(reader, None, cap, true) {
         match piece? {
             Piece::Separator(s) => {
                 join.separator();
+                lines.add(&s);
                 out.extend_from_slice(&s);
             }
             Piece::Long { bytes, add_newline } => {
                 if let Some(g) = join.long() {
                     out.extend_from_slice(&g);
                 }
+                lines.add(&bytes);
+                each(Cleaned::Long {
+                    bytes: &bytes,
+                    add_newline,
+                });
                 out.extend_from_slice(&bytes);
                 if add_newline {
                     out.push(b'\n');
                 }
             }
             Piece::Page(p) => {
+                let first = lines.add(&p.bytes);
                 let page = clean::Page::new(&p.bytes);
                 let outcome = rules.apply(&page, url);
                 let cleaned = outcome.render(&page);
+                each(Cleaned::Page {
+                    page: &page,
+                    outcome: &outcome,
+                    first,
+                    out_len: cleaned.len(),
+                });
                 let lead = lead_gap(p.cont, &page).map(<[u8]>::to_vec);
                 if let Some(g) = join.page(p.cont, lead, p.gap_after, cleaned.is_empty()) {
                     out.extend_from_slice(&g);
@@ -163,6 +236,35 @@ pub fn clean_input(
         }
     }
     Ok(out)
+}
+
+/// The engine's line count of an input read so far: line ends (`\n`, `\r\n`, a lone `\r`),
+/// with a `\r` at the end of one read settled by the next.
+#[derive(Default)]
+pub struct LineCount {
+    ends: usize,
+    cr: bool,
+}
+
+impl LineCount {
+    /// Count `b`; returns the lines ended before it.
+    pub fn add(&mut self, b: &[u8]) -> usize {
+        if self.cr && b.first().is_some_and(|&c| c != b'\n') {
+            self.ends += 1;
+        }
+        if !b.is_empty() {
+            self.cr = false;
+        }
+        let before = self.ends;
+        self.ends += memchr::memchr_iter(b'\n', b).count();
+        self.ends += memchr::memchr_iter(b'\r', b)
+            .filter(|&i| b.get(i + 1).is_some_and(|&c| c != b'\n'))
+            .count();
+        if b.ends_with(b"\r") {
+            self.cr = true;
+        }
+        before
+    }
 }
 
 /// A `--split` separator regex, with a fast path for the common case of a plain literal

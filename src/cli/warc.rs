@@ -20,8 +20,9 @@ use super::compress::{gzip_member, open_input_codec, Codec};
 use super::corpus::{destination, RecordsOut, Run, BATCH_BYTES, IN_FLIGHT_BYTES, RECORD_PAGES};
 use super::diag::display_name;
 use super::parallel::ordered_map_batched;
+use super::stream::{clean_text, Cleaned};
 use clean::report::stats::Stats;
-use clean::{Page, RuleSet};
+use clean::RuleSet;
 
 /// The largest record read (header and block), as for JSONL: this many times
 /// `--max-page-bytes` (64 MiB by default). A larger one is a malformed record.
@@ -301,18 +302,34 @@ impl Record {
     }
 
     /// The record cleaned, written into `out` (emptied first); `stats` counts its page.
-    pub fn clean(&self, rules: &RuleSet, stats: Option<&mut Stats>, out: &mut Vec<u8>) {
+    /// A text over the page cap `cap`, or of as many lines as a piece holds, is cleaned in
+    /// pieces as a page read from a file is ([`super::stream::clean_text`]).
+    pub fn clean(
+        &self,
+        rules: &RuleSet,
+        mut stats: Option<&mut Stats>,
+        cap: usize,
+        out: &mut Vec<u8>,
+    ) {
         out.clear();
         let Some((text, url)) = self.text() else {
             out.extend_from_slice(&self.raw);
             return;
         };
-        let page = Page::new(text);
-        let outcome = rules.apply(&page, url.as_deref());
-        let cleaned = outcome.render(&page);
-        if let Some(s) = stats {
-            s.add(&page, &outcome, cleaned.len());
-        }
+        let cleaned = clean_text(rules, url.as_deref(), text, cap, |piece| {
+            let Some(s) = stats.as_deref_mut() else {
+                return;
+            };
+            match piece {
+                Cleaned::Page {
+                    page,
+                    outcome,
+                    out_len,
+                    ..
+                } => s.add(page, outcome, out_len),
+                Cleaned::Long { bytes, add_newline } => s.add_kept(bytes, add_newline),
+            }
+        });
         if cleaned == text {
             out.extend_from_slice(&self.raw);
             return;
@@ -466,7 +483,7 @@ fn warc_one(run: &mut Run, path: &Path, gzip_stdout: bool, stdout: &mut impl Wri
         Item::Record(rec) => {
             let mut stats = want_stats.then(|| Stats::new(rules));
             let mut out = Vec::with_capacity(rec.raw.len());
-            rec.clean(rules, stats.as_mut(), &mut out);
+            rec.clean(rules, stats.as_mut(), args.max_page_bytes, &mut out);
             if gzip_records {
                 let plain = out;
                 out = Vec::with_capacity(plain.len() / 3);
@@ -544,7 +561,7 @@ mod tests {
                 panic!("not a record")
             };
             let mut out = Vec::new();
-            r.clean(&rules(), None, &mut out);
+            r.clean(&rules(), None, 1 << 22, &mut out);
             all.push_str(std::str::from_utf8(&out).unwrap());
         }
         all
@@ -585,6 +602,32 @@ mod tests {
                 text,
             )
         );
+    }
+
+    /// A text over the cap is cleaned in pieces, as a page read from a file is, and counted
+    /// piece by piece.
+    #[test]
+    fn a_text_over_the_cap_is_cleaned_in_pieces() {
+        let block: String = (0..30)
+            .map(|k| format!("Advertising\n\nThe council met for the {k}th time and agreed.\n\n"))
+            .collect();
+        let input = record("conversion", "Content-Type: text/plain\r\n", &block);
+        let (rules, cap) = (rules(), 512);
+        let mut stats = Stats::new(&rules);
+        let mut out = Vec::new();
+        for item in read_all(input.as_bytes(), LIMIT) {
+            let Item::Record(r) = item else {
+                panic!("not a record")
+            };
+            r.clean(&rules, Some(&mut stats), cap, &mut out);
+        }
+        let want = super::super::stream::clean_input(&rules, None, block.as_bytes(), cap).unwrap();
+        let want = String::from_utf8(want).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            record("conversion", "Content-Type: text/plain\r\n", &want)
+        );
+        assert!(stats.pages > 1, "{} piece(s)", stats.pages);
     }
 
     #[test]
