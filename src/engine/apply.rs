@@ -234,6 +234,33 @@ fn apply_lines(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[bool])
         }
     }
 
+    // Pass 3b: a line whose spans, stripped, leave a line a drop rule removes (a Markdown
+    // link's target glued to a photo credit) is removed now, as pass 6 would remove it:
+    // the repeats and the region must not count it as kept, since the output, cleaned
+    // again, no longer holds it.
+    if !span_lines.is_empty() {
+        let mut scratch_edits = Vec::new();
+        for i in 0..limit {
+            if !span_lines[i] || fate[i] != Fate::Kept {
+                continue;
+            }
+            scratch_edits.clear();
+            if let Some(Fate::Edited(_)) = strip(rs, sc, page, i, active, &[], &mut scratch_edits) {
+                let mut rest = Vec::new();
+                let line = page.lines()[i];
+                let mut at = line.start;
+                for (r, _) in &scratch_edits[0].removed {
+                    rest.extend_from_slice(&page.bytes()[at..r.start]);
+                    at = r.end;
+                }
+                rest.extend_from_slice(&page.bytes()[at..line.content_end]);
+                if let Some(d) = drop_rule(rs, sc, trim(&rest), active, &mut hits) {
+                    fate[i] = Fate::Removed(Cause::Rule(d));
+                }
+            }
+        }
+    }
+
     // Pass 4: repeats, together to a fixpoint: the copies one rule removes can bring
     // another rule's copies within reach (a teaser printed twice between two copies of a
     // caption), and cleaning the output again must find nothing more.
