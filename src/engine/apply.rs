@@ -246,15 +246,9 @@ fn apply_lines(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[bool])
             }
             scratch_edits.clear();
             if let Some(Fate::Edited(_)) = strip(rs, sc, page, i, active, &[], &mut scratch_edits) {
-                let mut rest = Vec::new();
-                let line = page.lines()[i];
-                let mut at = line.start;
-                for (r, _) in &scratch_edits[0].removed {
-                    rest.extend_from_slice(&page.bytes()[at..r.start]);
-                    at = r.end;
-                }
-                rest.extend_from_slice(&page.bytes()[at..line.content_end]);
-                if let Some(d) = drop_rule(rs, sc, trim(&rest), active, &mut hits) {
+                if let Some(d) =
+                    dropped_once_stripped(rs, sc, page, &scratch_edits[0], active, &mut hits)
+                {
                     fate[i] = Fate::Removed(Cause::Rule(d));
                 }
             }
@@ -359,15 +353,8 @@ fn apply_lines(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[bool])
             if let Some(new) = strip(rs, sc, page, i, active, extra, &mut edits) {
                 *f = new;
                 if let Fate::Edited(e) = new {
-                    let mut rest = Vec::new();
-                    let line = page.lines()[i];
-                    let mut at = line.start;
-                    for (r, _) in &edits[e as usize].removed {
-                        rest.extend_from_slice(&page.bytes()[at..r.start]);
-                        at = r.end;
-                    }
-                    rest.extend_from_slice(&page.bytes()[at..line.content_end]);
-                    if let Some(d) = drop_rule(rs, sc, trim(&rest), active, &mut hits) {
+                    let edit = &edits[e as usize];
+                    if let Some(d) = dropped_once_stripped(rs, sc, page, edit, active, &mut hits) {
                         edits.pop();
                         *f = Fate::Removed(Cause::Rule(d));
                     }
@@ -378,6 +365,27 @@ fn apply_lines(rs: &RuleSet, sc: &mut Scratch, page: &Page<'_>, active: &[bool])
 
     layout(page, &mut fate);
     Outcome::new(page, fate, edits)
+}
+
+/// The first active `drop` rule that matches what is left of an edited line once its
+/// spans are cut out (a Markdown link's syntax stripped from a photo credit).
+fn dropped_once_stripped(
+    rs: &RuleSet,
+    sc: &mut Scratch,
+    page: &Page<'_>,
+    edit: &Edit,
+    active: &[bool],
+    hits: &mut Vec<u32>,
+) -> Option<u32> {
+    let line = page.lines()[edit.line];
+    let mut rest = Vec::new();
+    let mut at = line.start;
+    for (r, _) in &edit.removed {
+        rest.extend_from_slice(&page.bytes()[at..r.start]);
+        at = r.end;
+    }
+    rest.extend_from_slice(&page.bytes()[at..line.content_end]);
+    drop_rule(rs, sc, trim(&rest), active, hits)
 }
 
 /// The first active `drop` rule whose trigger matches `text` (a trimmed line).
