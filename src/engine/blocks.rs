@@ -1215,6 +1215,7 @@ fn visible_in(t: &[u8], nesting: usize) -> Visible<'_> {
     };
     if !has_link_syntax(t) {
         v.text = Cow::Borrowed(strip_marks(t));
+        (v.links, v.link_bytes) = underscored_links(&v.text);
         return v;
     }
     let mut out = Vec::with_capacity(t.len());
@@ -1268,6 +1269,38 @@ fn visible_in(t: &[u8], nesting: usize) -> Visible<'_> {
     }
     v.text = Cow::Owned(strip_marks(&out).to_vec());
     v
+}
+
+/// The links of `t` printed as their words joined by `_` (`Council_passes_budget`), and
+/// their bytes: the Debian `html2text` underlines a link's text so, at its defaults. A
+/// run counts when `_` joins two words in it (each `_` between two letters or digits)
+/// and it is not an address (no `/`, `@` or `.` followed by a letter): a `snake_case`
+/// name in a sentence is a few bytes of it, a line of such runs is a link list.
+fn underscored_links(t: &[u8]) -> (usize, usize) {
+    if memchr::memchr(b'_', t).is_none() {
+        return (0, 0);
+    }
+    let mut links = 0;
+    let mut bytes = 0;
+    for run in t.split(u8::is_ascii_whitespace) {
+        let joined = run
+            .windows(3)
+            .any(|w| w[1] == b'_' && word_byte(w[0]) && word_byte(w[2]));
+        let address = run.iter().any(|&b| b == b'/' || b == b'@')
+            || run
+                .windows(2)
+                .any(|w| w[0] == b'.' && w[1].is_ascii_alphabetic());
+        if joined && !address {
+            links += 1;
+            bytes += run.len();
+        }
+    }
+    (links, bytes)
+}
+
+/// A byte of a word: an ASCII letter or digit, or a byte of a multi-byte character.
+fn word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
 }
 
 /// How many words of text before a bracketed address are read as its link's text: a menu
@@ -1855,6 +1888,34 @@ mod tests {
             (1, &b"See https://example.com now."[..])
         );
         assert_eq!(visible(br"An \[https://example.com\] note.").links, 0);
+    }
+
+    #[test]
+    fn words_joined_by_underscores_are_read_as_links() {
+        // Debian's html2text prints a link's spaces as `_`: a menu of them is a link list.
+        let v = visible(b"* Ferry_timetables Harbour_news Contact_us");
+        assert_eq!((v.links, v.link_bytes), (3, v.text.len() - 2));
+        assert!(link_list(&v));
+        let v = visible(b"Storm_closes_the_coast_road_for_a_week");
+        assert_eq!((v.links, v.link_bytes), (1, v.text.len()));
+        // A sentence with a linked name in it, or a `snake_case` name, is not one.
+        let v = visible(b"The mayor told the_Harbour_Gazette that the road would open on Monday.");
+        assert_eq!((v.links, v.link_bytes), (1, b"the_Harbour_Gazette".len()));
+        assert!(!link_list(&v));
+        // Emphasis, an address, a mail address and a file name are no link.
+        for t in [
+            &b"It was _very_ cold and __wet__ all week."[..],
+            b"See https://example.com/a_b and mail jo_ann@example.com today.",
+            b"Open report_2024.pdf and www.my_site.org first.",
+        ] {
+            assert_eq!(visible(t).links, 0, "{}", String::from_utf8_lossy(t));
+        }
+    }
+
+    /// Whether [`visible`] reads as a link list (the region's test, one that does not end
+    /// like a sentence).
+    fn link_list(v: &Visible<'_>) -> bool {
+        v.link_bytes * 2 > v.text.len()
     }
 
     #[test]
