@@ -748,7 +748,11 @@ fn region_scores(
         } else if pipe_row(t) && u.text.len() == t.len() {
             pipe_row_score(sc, &u.text, p)
         } else if p.list.as_ref().is_some_and(|re| re.is_match(sc, t)) {
-            -p.list_penalty
+            if p.sentence_item_penalty != p.list_penalty && full_sentence(&visible(&u.text), p) {
+                -p.sentence_item_penalty
+            } else {
+                -p.list_penalty
+            }
         } else {
             let v = visible(&u.text);
             if link_list(&v, || p.prose.is_match(sc, &v.text)) {
@@ -978,6 +982,17 @@ fn glued(t: &[u8], min: usize, percent: usize) -> bool {
 /// are a list. `sentence` (whether the block reads as one) is asked only when it decides.
 fn link_list(v: &Visible<'_>, sentence: impl FnOnce() -> bool) -> bool {
     v.text.is_empty() || (v.link_bytes * 2 > v.text.len() && (v.links > 1 || !sentence()))
+}
+
+/// Whether a list item read as `v` (its bullet dropped) is a sentence of the article's
+/// rather than a menu's or a teaser's: at least `prose-chars` long, not mostly link text,
+/// and ending in a full stop (not `..` or `…`, a cut teaser; not `?` or `!`, a headline's).
+fn full_sentence(v: &Visible<'_>, p: &RegionParams) -> bool {
+    let t = v.text.trim_ascii();
+    t.ends_with(b".")
+        && !t.ends_with(b"..")
+        && columns(t) >= p.prose_chars
+        && !link_list(v, || true)
 }
 
 /// How many units [`region_scores`] scores at a time: enough to keep the prompt search's

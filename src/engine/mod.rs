@@ -140,6 +140,8 @@ pub(crate) struct RegionParams {
     pub(crate) chars_per_point: f64,
     pub(crate) short_penalty: f64,
     pub(crate) list_penalty: f64,
+    /// What a list item that is one full sentence costs (`list_penalty` unless set).
+    pub(crate) sentence_item_penalty: f64,
     pub(crate) removed_penalty: f64,
     pub(crate) min_run: usize,
     pub(crate) chrome_penalty: f64,

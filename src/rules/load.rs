@@ -176,6 +176,7 @@ fn allowed(kind: &str) -> Option<&'static [&'static str]> {
             "chars-per-point",
             "short-penalty",
             "list-penalty",
+            "sentence-item-penalty",
             "removed-penalty",
             "chrome-penalty",
             "chrome-max-chars",
@@ -377,6 +378,11 @@ fn rule_spec(r: RawRule, at: &impl Fn(Range<usize>) -> Pos) -> Result<RuleSpec, 
                 chars_per_point: count(&r.chars_per_point, "chars-per-point", 10, 1)?,
                 short_penalty: count(&r.short_penalty, "short-penalty", 3, 0)?,
                 list_penalty: count(&r.list_penalty, "list-penalty", 3, 0)?,
+                sentence_item_penalty: r
+                    .sentence_item_penalty
+                    .as_ref()
+                    .map(|_| count(&r.sentence_item_penalty, "sentence-item-penalty", 0, 0))
+                    .transpose()?,
                 removed_penalty: count(&r.removed_penalty, "removed-penalty", 3, 0)?,
                 chrome_penalty: count(&r.chrome_penalty, "chrome-penalty", 5, 0)?,
                 chrome_max_chars: count(&r.chrome_max_chars, "chrome-max-chars", 0, 0)?,
@@ -461,6 +467,7 @@ fn present_fields(r: &RawRule) -> Vec<(&'static str, Range<usize>)> {
         ("chars-per-point", span(&r.chars_per_point)),
         ("short-penalty", span(&r.short_penalty)),
         ("list-penalty", span(&r.list_penalty)),
+        ("sentence-item-penalty", span(&r.sentence_item_penalty)),
         ("removed-penalty", span(&r.removed_penalty)),
         ("chrome-penalty", span(&r.chrome_penalty)),
         ("chrome-max-chars", span(&r.chrome_max_chars)),

@@ -198,6 +198,9 @@ pub struct RegionSpec {
     pub short_penalty: usize,
     /// Cost of a list-shaped line.
     pub list_penalty: usize,
+    /// Cost of a list item that is one sentence ending in a full stop, if not
+    /// `list_penalty`.
+    pub sentence_item_penalty: Option<usize>,
     /// Cost of a line an earlier rule removed.
     pub removed_penalty: usize,
     /// Cost of a line with a prompt.

@@ -101,6 +101,8 @@ pub struct RawRule {
     pub short_penalty: Option<Spanned<i64>>,
     /// `region`: what a list-shaped line costs.
     pub list_penalty: Option<Spanned<i64>>,
+    /// `region`: what a list item that is a sentence ending in a full stop costs.
+    pub sentence_item_penalty: Option<Spanned<i64>>,
     /// `region`: what a line an earlier rule removed costs.
     pub removed_penalty: Option<Spanned<i64>>,
     /// `region`: what a line with a prompt costs.
