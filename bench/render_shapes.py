@@ -9,7 +9,8 @@ defaults, lightly normalised as dev-shapes/ is) and gold/ (the DEV gold, copied)
 
 Needs: pandoc, w3m, lynx, elinks, links, html2text (Debian packages); beautifulsoup4, markdownify,
 html2text, resiliparse (PyPI); html-to-text and turndown (npm: `npm install html-to-text turndown` in a
-folder, then NODE_PATH=that folder/node_modules); for `chromium-innertext`, Debian's
+folder, then NODE_PATH=that folder/node_modules); for `html2text-rs`, the `html2text`
+crate (`cargo build --release --manifest-path bench/html2text-rs/Cargo.toml`); for `chromium-innertext`, Debian's
 chromium and playwright (PyPI; no browser download: it drives /usr/bin/chromium).
 A shape whose tool is missing is skipped with a message. Nothing rendered is committed.
 """
@@ -84,16 +85,22 @@ def markdownify(html):
     return markdownify(html.decode("utf-8", "replace"))
 
 
-def html2text(width, inline_links=True):
+def html2text(width, inline_links=True, links=True):
     def render(html):
         import html2text
 
         h = html2text.HTML2Text()
         h.body_width = width
         h.inline_links = inline_links
+        h.ignore_links = h.ignore_images = not links
         return h.handle(html.decode("utf-8", "replace"))
 
     return render
+
+
+# The `html2text` crate (Rust), built by `cargo build --release --manifest-path
+# bench/html2text-rs/Cargo.toml`.
+HTML2TEXT_RS = os.path.join(HERE, "html2text-rs", "target", "release", "html2text-rs")
 
 
 SHAPES = {
@@ -123,6 +130,10 @@ SHAPES = {
     "html2text-100": (html2text(100), "html2text"),
     # Reference-style links (`[text][12]`, the targets listed at the end).
     "html2text-refs": (html2text(78, inline_links=False), "html2text"),
+    # Without links and images, as LangChain's `Html2TextTransformer` calls it by default.
+    "html2text-nolinks": (html2text(78, links=False), "html2text"),
+    # The Rust crate: `[text][12]` links, tables drawn without side borders (`Cell│Cell`).
+    "html2text-rs": (run([HTML2TEXT_RS]), HTML2TEXT_RS),
     # Resiliparse's plain text at its defaults (the extractor of Common Crawl pipelines,
     # datatrove's among them), the whole page (not its main-content mode).
     "resiliparse": (resiliparse, "resiliparse"),
@@ -134,6 +145,8 @@ SHAPES = {
 def available(tool):
     if tool in ("pandoc", "w3m", "lynx", "elinks", "links", "/usr/bin/html2text"):
         return shutil.which(tool) is not None
+    if tool == HTML2TEXT_RS:
+        return os.access(tool, os.X_OK)
     if tool == "playwright":
         browser = os.environ.get("CHROMIUM", "/usr/bin/chromium")
         return os.path.exists(browser) and subprocess.run(

@@ -680,7 +680,7 @@ fn units<'p>(
         };
         // A grid table reads column by column, and has no first line to judge its shape
         // by (its top border may be gone, and its rows start with `|`).
-        let grid = first.is_some() && is_grid_table(page, &lines);
+        let grid = first.is_some() && is_grid_table(page, &b);
         let text = if grid {
             let kept = lines.clone().filter(|&i| fate[i] == Fate::Kept);
             Cow::Owned(grid_text(kept.map(|i| page.trimmed(i))))

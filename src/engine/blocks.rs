@@ -184,9 +184,18 @@ fn grid_border(t: &[u8]) -> bool {
     }
 }
 
-/// Whether (trimmed) `t` is a grid table's row: it starts with `|`, `│` or `║`.
+/// Whether (trimmed) `t` is a grid table's row: it starts with `|`, or holds a `│` or `║`
+/// (a table drawn without side borders, as the `html2text` crate draws one, has its first
+/// cell's text at the start of the row: `Ferry  │Sport`).
 fn grid_row(t: &[u8]) -> bool {
-    t.first() == Some(&b'|') || t.starts_with("│".as_bytes()) || t.starts_with("║".as_bytes())
+    t.first() == Some(&b'|') || box_separator(t).is_some()
+}
+
+/// Where the first `│` or `║` of `t` is.
+fn box_separator(t: &[u8]) -> Option<usize> {
+    // Both are `E2 94 82` / `E2 95 91`: a `0xE2` search, then two bytes compared.
+    memchr::memchr_iter(0xE2, t)
+        .find(|&k| matches!(t.get(k + 1..k + 3), Some([0x94, 0x82] | [0x95, 0x91])))
 }
 
 /// The end of the grid table whose top border is line `i`, if one starts there: border
@@ -217,9 +226,10 @@ fn grid_table(page: &Page<'_>, i: usize) -> Result<usize, usize> {
     }
 }
 
-/// Whether lines `lines` of the page are a grid table (see [`blocks`]).
-pub(crate) fn is_grid_table(page: &Page<'_>, lines: &Range<usize>) -> bool {
-    lines.len() > 2 && grid_border(page.trimmed(lines.start))
+/// Whether block `block` of the page is a grid table (see [`blocks`]), not a block of
+/// other lines that starts with a rule.
+pub(crate) fn is_grid_table(page: &Page<'_>, block: &Range<usize>) -> bool {
+    block.len() > 2 && grid_table(page, block.start) == Ok(block.end)
 }
 
 /// A grid table's text as a reader reads it: column by column, each column's cells in
@@ -227,7 +237,8 @@ pub(crate) fn is_grid_table(page: &Page<'_>, lines: &Range<usize>) -> bool {
 pub(crate) fn grid_text<'p>(rows: impl Iterator<Item = &'p [u8]>) -> Vec<u8> {
     let mut columns: Vec<Vec<u8>> = Vec::new();
     for t in rows.filter(|t| grid_row(t)) {
-        // Cells lie between separators: the text before the first is none.
+        // Cells lie between separators; the text before the first is the first column's
+        // (none in a table with side borders: that column is empty, and skipped).
         let mut cells = Vec::new();
         let (mut from, mut k) = (0, 0);
         while k < t.len() {
@@ -249,7 +260,7 @@ pub(crate) fn grid_text<'p>(rows: impl Iterator<Item = &'p [u8]>) -> Vec<u8> {
             }
         }
         cells.push(&t[from..]);
-        for (k, cell) in cells.into_iter().skip(1).enumerate() {
+        for (k, cell) in cells.into_iter().enumerate() {
             let cell = cell.trim_ascii();
             if k >= columns.len() {
                 columns.resize(k + 1, Vec::new());
@@ -1719,6 +1730,28 @@ mod tests {
         assert_eq!(blocks(&page).len(), 1);
         assert_eq!(blocks(&page)[0], 0..4);
         assert_eq!(grid_text((0..4).map(|i| page.trimmed(i))), b"One more Two");
+        // The html2text crate draws a table without side borders: the first column's text
+        // starts the row, and a row whose first cell is empty starts with `│`.
+        let open = "─────┬──────────\nFerry│The ferry\nnews │leaves at six.\n     │It is late.\n─────┴──────────\n";
+        let page = Page::new(open.as_bytes());
+        let b = blocks(&page);
+        assert_eq!((b.len(), b[0].clone()), (1, 0..5));
+        assert!(is_grid_table(&page, &(0..5)));
+        assert_eq!(
+            grid_text((0..5).map(|i| page.trimmed(i))),
+            b"Ferry news The ferry leaves at six. It is late."
+        );
+    }
+
+    #[test]
+    fn a_block_that_starts_with_a_rule_is_no_grid_table() {
+        // A full-width rule wraps on into the next line by its width, and a link's brackets
+        // run on from there: such a block is read as its lines, not as a table's cells.
+        let text = "──────────────────\nGolf Club [Details][2\n]\nWelcome to the club.\n";
+        let page = Page::new(text.as_bytes());
+        assert!(!is_grid_table(&page, &(0..4)));
+        let table = "──────────────────\n│ Golf Club │ Bay │\n──────────────────\n";
+        assert!(is_grid_table(&Page::new(table.as_bytes()), &(0..3)));
     }
 
     #[test]
