@@ -1,11 +1,11 @@
 //! `pageclean._native`: the Python binding of `clean` (PyO3, abi3).
 //!
-//! A thin layer: rule loading is the CLI's own (`cli::input::load_rules`), cleaning is
-//! `RuleSet::clean`, explanations are `report::explain::entries`. `str` in gives `str`
-//! out, `bytes` in gives `bytes` out with every kept byte as it came (invalid UTF-8, CRLF,
-//! lone CR). `clean_batch` releases the GIL and spreads the documents over worker threads
-//! kept for the life of the `Rules`. `main` runs the `clean` command itself, so the wheel
-//! ships the same CLI.
+//! A thin layer: rule loading is the CLI's own (`cli::input::load_rules`), cleaning is the
+//! filter's (`cli::stream::clean_text`: whole, or in pieces over the cap), explanations are
+//! `report::explain::entries`. `str` in gives `str` out, `bytes` in gives `bytes` out with
+//! every kept byte as it came (invalid UTF-8, CRLF, lone CR). `clean_batch` releases the
+//! GIL and spreads the documents over worker threads kept for the life of the `Rules`.
+//! `main` runs the `clean` command itself, so the wheel ships the same CLI.
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -128,7 +128,7 @@ impl Rules {
         url: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let doc = Doc::extract(text)?;
-        let out = py.detach(|| self.set.clean(&doc.bytes, url));
+        let out = py.detach(|| clean_text(&self.set, &doc.bytes, url));
         Ok(Doc::wrap(doc.is_str, py, &out))
     }
 
@@ -204,6 +204,13 @@ impl Rules {
     }
 }
 
+/// `text` cleaned as the filter cleans a page read from a file at its default cap: whole
+/// when within it, else in pieces (`cli::stream::clean_text`), so that a huge text costs
+/// no more memory than a page and comes out as `clean` prints it.
+fn clean_text(set: &RuleSet, text: &[u8], url: Option<&str>) -> Vec<u8> {
+    cli::stream::clean_text(set, url, text, cli::args::DEFAULT_MAX_PAGE_BYTES, |_| {})
+}
+
 /// One `clean_batch` call's work, shared by the workers it was given to: each takes the
 /// next document in turn (so one long page does not hold up a whole chunk) and sends its
 /// result back with its index.
@@ -220,7 +227,7 @@ impl Batch {
             let i = self.next.fetch_add(1, Ordering::Relaxed);
             let Some(d) = self.docs.get(i) else { return };
             let url = self.urls.as_ref().and_then(|u| u[i].as_deref());
-            if self.done.send((i, set.clean(d, url))).is_err() {
+            if self.done.send((i, clean_text(set, d, url))).is_err() {
                 return;
             }
         }

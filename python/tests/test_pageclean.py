@@ -112,6 +112,20 @@ def test_clean_batch_equals_one_by_one(rules):
         rules.clean_batch(["a", "b", "c"], [None])
 
 
+def test_a_text_over_the_cap_is_cleaned_in_pieces_as_the_cli_does(rules):
+    # More lines than a piece holds (131,072): the CLI cleans the page in pieces, and the
+    # last piece, all menu, has no article to keep a region for. Whole, it would go.
+    article = "".join(
+        f"The ferry {i} leaves the harbour at ten past eight from the first of May, the board said.\n\n"
+        for i in range(100)
+    )
+    text = article + "".join(f"Home{i}\n" for i in range(140_000))
+    want = cli("-", stdin=text.encode()).stdout
+    assert want != cli("--max-page-bytes", "1G", "-", stdin=text.encode()).stdout
+    assert rules.clean(text).encode() == want
+    assert rules.clean_batch([text.encode()]) == [want]
+
+
 def test_clean_batch_releases_the_gil(rules):
     texts = [PAGE * 40] * 4000
     running = threading.Event()

@@ -17,7 +17,7 @@ mod pool;
 mod progress;
 mod review;
 pub mod run;
-mod stream;
+pub mod stream;
 mod suggest;
 mod verify;
 mod warc;
