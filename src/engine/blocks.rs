@@ -227,9 +227,27 @@ fn grid_table(page: &Page<'_>, i: usize) -> Result<usize, usize> {
 }
 
 /// Whether block `block` of the page is a grid table (see [`blocks`]), not a block of
-/// other lines that starts with a rule.
+/// other lines that starts with a rule: borders first and last, rows or borders between,
+/// at least one row. Only the block's lines are read (a run of rules split into many
+/// blocks is not read once per block).
 pub(crate) fn is_grid_table(page: &Page<'_>, block: &Range<usize>) -> bool {
-    block.len() > 2 && grid_table(page, block.start) == Ok(block.end)
+    if block.len() <= 2
+        || !grid_border(page.trimmed(block.start))
+        || !grid_border(page.trimmed(block.end - 1))
+    {
+        return false;
+    }
+    let inner = block.start + 1..block.end - 1;
+    let mut rows = 0;
+    for i in inner {
+        let t = page.trimmed(i);
+        if grid_row(t) && !grid_border(t) {
+            rows += 1;
+        } else if !grid_border(t) {
+            return false;
+        }
+    }
+    rows > 0
 }
 
 /// A grid table's text as a reader reads it: column by column, each column's cells in
