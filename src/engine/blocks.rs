@@ -1306,12 +1306,23 @@ fn visible_in(t: &[u8], nesting: usize) -> Visible<'_> {
 /// and it is not an address (no `/`, `@` or `.` followed by a letter): a `snake_case`
 /// name in a sentence is a few bytes of it, a line of such runs is a link list.
 fn underscored_links(t: &[u8]) -> (usize, usize) {
-    if memchr::memchr(b'_', t).is_none() {
-        return (0, 0);
-    }
     let mut links = 0;
     let mut bytes = 0;
-    for run in t.split(u8::is_ascii_whitespace) {
+    // Only the runs that hold a `_` are read, each once.
+    let mut end = 0;
+    for at in memchr::memchr_iter(b'_', t) {
+        if at < end {
+            continue;
+        }
+        let start = t[..at]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |k| k + 1);
+        end = t[at..]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(t.len(), |k| at + k);
+        let run = &t[start..end];
         let joined = run
             .windows(3)
             .any(|w| w[1] == b'_' && word_byte(w[0]) && word_byte(w[2]));
