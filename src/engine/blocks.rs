@@ -202,12 +202,19 @@ fn box_separator(t: &[u8]) -> Option<usize> {
 /// and row lines, at least one row, ending with a border. `Err(k)`: none starts at any
 /// line before `k` either (a run of borders with no row, read once, not from each).
 fn grid_table(page: &Page<'_>, i: usize) -> Result<usize, usize> {
+    grid_table_before(page, i, page.len())
+}
+
+/// [`grid_table`], reading no line from `limit` on. Inlined: [`blocks`] asks at every block
+/// start, and a call costs more than the first line's check that answers most of them.
+#[inline(always)]
+fn grid_table_before(page: &Page<'_>, i: usize, limit: usize) -> Result<usize, usize> {
     if !grid_border(page.trimmed(i)) {
         return Err(i + 1);
     }
     let (mut end, mut rows) = (None, 0);
     let mut k = i + 1;
-    while k < page.len() {
+    while k < limit {
         let t = page.trimmed(k);
         if grid_border(t) {
             end = Some(k + 1);
@@ -227,27 +234,10 @@ fn grid_table(page: &Page<'_>, i: usize) -> Result<usize, usize> {
 }
 
 /// Whether block `block` of the page is a grid table (see [`blocks`]), not a block of
-/// other lines that starts with a rule: borders first and last, rows or borders between,
-/// at least one row. Only the block's lines are read (a run of rules split into many
-/// blocks is not read once per block).
+/// other lines that starts with a rule. Only the block's lines are read (a run of rules
+/// split into many blocks is not read once per block).
 pub(crate) fn is_grid_table(page: &Page<'_>, block: &Range<usize>) -> bool {
-    if block.len() <= 2
-        || !grid_border(page.trimmed(block.start))
-        || !grid_border(page.trimmed(block.end - 1))
-    {
-        return false;
-    }
-    let inner = block.start + 1..block.end - 1;
-    let mut rows = 0;
-    for i in inner {
-        let t = page.trimmed(i);
-        if grid_row(t) && !grid_border(t) {
-            rows += 1;
-        } else if !grid_border(t) {
-            return false;
-        }
-    }
-    rows > 0
+    block.len() > 2 && grid_table_before(page, block.start, block.end) == Ok(block.end)
 }
 
 /// A grid table's text as a reader reads it: column by column, each column's cells in

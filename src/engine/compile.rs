@@ -632,7 +632,7 @@ fn compile_with(
                 chars_per_point: p.chars_per_point as f64,
                 short_penalty: p.short_penalty as f64,
                 list_penalty: p.list_penalty as f64,
-                sentence_item_penalty: p.sentence_item_penalty.map_or(p.list_penalty, |n| n) as f64,
+                sentence_item_penalty: p.sentence_item_penalty.unwrap_or(p.list_penalty) as f64,
                 removed_penalty: p.removed_penalty as f64,
                 min_run: p.min_run,
                 chrome_penalty: p.chrome_penalty as f64,
