@@ -170,10 +170,12 @@ fn link_over_blank(page: &Page<'_>, i: usize, brackets: usize) -> bool {
         })
 }
 
-/// Whether (trimmed) `t` is a grid table's border: `+---+---+`, `+===+`, `├───┼───┤`.
+/// Whether (trimmed) `t` is a grid table's border: `+---+---+`, `+===+`, `├───┼───┤`, or
+/// the `_____` over a table that Debian's `html2text` draws (see [`grid_table`]).
 fn grid_border(t: &[u8]) -> bool {
     match t.first() {
         Some(b'+') => t.len() >= 3 && t.iter().all(|c| matches!(c, b'+' | b'-' | b'=' | b':')),
+        Some(b'_') => t.len() >= 3 && t.iter().all(|&c| c == b'_'),
         // Box drawing (U+2500..U+257F) is `E2 94 xx` or `E2 95 xx`; a border has no text.
         Some(0xE2) => {
             t.len() >= 9
@@ -199,8 +201,11 @@ fn box_separator(t: &[u8]) -> Option<usize> {
 }
 
 /// The end of the grid table whose top border is line `i`, if one starts there: border
-/// and row lines, at least one row, ending with a border. `Err(k)`: none starts at any
-/// line before `k` either (a run of borders with no row, read once, not from each).
+/// and row lines, at least one row, ending with a border. Debian's `html2text` draws a
+/// table as a line of `_` over `|` rows, each row's last line underlined (`|__Sport__|`):
+/// such a table ends with its last row, and its top line is as wide as the row under it
+/// (a Markdown rule, `___`, over a pipe table is no table's border). `Err(k)`: none starts
+/// at any line before `k` either (a run of borders with no row, read once, not from each).
 fn grid_table(page: &Page<'_>, i: usize) -> Result<usize, usize> {
     grid_table_before(page, i, page.len())
 }
@@ -209,11 +214,23 @@ fn grid_table(page: &Page<'_>, i: usize) -> Result<usize, usize> {
 /// start, and a call costs more than the first line's check that answers most of them.
 #[inline(always)]
 fn grid_table_before(page: &Page<'_>, i: usize, limit: usize) -> Result<usize, usize> {
-    if !grid_border(page.trimmed(i)) {
+    let top = page.trimmed(i);
+    if !grid_border(top) {
         return Err(i + 1);
     }
     let (mut end, mut rows) = (None, 0);
     let mut k = i + 1;
+    if top[0] == b'_' {
+        let row = if k < limit { page.trimmed(k) } else { &[] };
+        let wide = memchr::memrchr(b'|', row).is_some_and(|last| last <= top.len() + 2);
+        if !grid_row(row) || !wide {
+            return Err(i + 1);
+        }
+        while k < limit && grid_row(page.trimmed(k)) {
+            k += 1;
+        }
+        return Ok(k);
+    }
     while k < limit {
         let t = page.trimmed(k);
         if grid_border(t) {
@@ -269,7 +286,12 @@ pub(crate) fn grid_text<'p>(rows: impl Iterator<Item = &'p [u8]>) -> Vec<u8> {
         }
         cells.push(&t[from..]);
         for (k, cell) in cells.into_iter().enumerate() {
+            // An underlined cell (`__Sport__`) is read without its underline.
             let cell = cell.trim_ascii();
+            let cell = match cell.iter().position(|&c| c != b'_') {
+                Some(from) => &cell[from..=cell.iter().rposition(|&c| c != b'_').unwrap_or(from)],
+                None => &[],
+            };
             if k >= columns.len() {
                 columns.resize(k + 1, Vec::new());
             }
@@ -1760,6 +1782,25 @@ mod tests {
             grid_text((0..5).map(|i| page.trimmed(i))),
             b"Ferry news The ferry leaves at six. It is late."
         );
+    }
+
+    /// Debian's `html2text` draws a table as a line of `_` over `|` rows, and underlines
+    /// each row's last line; text beside the table (a sidebar) is a column of its own.
+    #[test]
+    fn an_underscored_table_is_one_block_read_by_columns() {
+        let text = "Intro.\n _______________________________\n|__Ferry_times___|___Sport______|\n|The ferry leaves|The match is  | Side\n|at six.         |on Sunday.    | bar\n|________________|______________|\nAfter.\n";
+        let page = Page::new(text.as_bytes());
+        let b = blocks(&page);
+        assert_eq!(b[1], 1..6);
+        assert!(is_grid_table(&page, &b[1]));
+        assert_eq!(
+            grid_text(b[1].clone().map(|i| page.trimmed(i))),
+            b"Ferry_times The ferry leaves at six. Sport The match is on Sunday. Side bar"
+        );
+        // A Markdown rule over a pipe table is a rule: the table is read as its rows.
+        let rule = "___\n| Ferry | Sport |\n| ----- | ----- |\n| six   | two   |\n";
+        let page = Page::new(rule.as_bytes());
+        assert!(blocks(&page).iter().all(|b| !is_grid_table(&page, b)));
     }
 
     #[test]
