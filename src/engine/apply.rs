@@ -466,23 +466,27 @@ fn repeat(
     p: &RepeatParams,
     c: Cause,
 ) -> bool {
-    let units: Vec<&Seen<'_>> = units.iter().filter(|u| !u.blank).collect();
     // At least one non-blank unit stands between the copies (whatever earlier steps did to
     // it: a dropped photo credit still counts), and every unit between them that is still
     // kept matches `between`. Only kept units are judged, so that the same copies qualify
     // when the output is cleaned again.
-    let mut between_ok = |fate: &[Fate], from: usize, to: usize| match &p.between {
+    let between_ok = |sc: &mut Scratch, fate: &[Fate], from: usize, to: usize| match &p.between {
         None => true,
         Some(re) => {
-            for u in &units[from + 1..to] {
+            let mut any = false;
+            for u in units[from + 1..to].iter().filter(|u| !u.blank) {
                 if u.kept(fate) && !re.is_match(sc, &u.text) {
                     return false;
                 }
+                any = true;
             }
-            to > from + 1
+            any
         }
     };
-    let kept: Vec<usize> = (0..units.len()).filter(|&k| units[k].kept(fate)).collect();
+    // The kept non-blank units, in a buffer every call reuses.
+    let mut kept = std::mem::take(&mut sc.indexes);
+    kept.clear();
+    kept.extend((0..units.len()).filter(|&k| !units[k].blank && units[k].kept(fate)));
     let remove = |fate: &mut [Fate], lines: Range<usize>| {
         for f in &mut fate[lines] {
             if *f == Fate::Kept {
@@ -492,15 +496,18 @@ fn repeat(
     };
     let mut changed = false;
     for a in 0..kept.len() {
-        let first = units[kept[a]];
+        let first = &units[kept[a]];
         if !first.kept(fate) || first.text.len() < p.min_chars {
             continue;
         }
         let mut last = a;
         let mut b = a + 1;
         while b < kept.len() && b - last <= p.within {
-            let copy = units[kept[b]];
-            if copy.kept(fate) && copy.text == first.text && between_ok(fate, kept[last], kept[b]) {
+            let copy = &units[kept[b]];
+            if copy.kept(fate)
+                && copy.text == first.text
+                && between_ok(sc, fate, kept[last], kept[b])
+            {
                 let prev = &units[kept[last]].lines;
                 if p.drop_between {
                     remove(fate, prev.end..copy.lines.start);
@@ -513,6 +520,7 @@ fn repeat(
             b += 1;
         }
     }
+    sc.indexes = kept;
     changed
 }
 

@@ -96,6 +96,8 @@ pub(crate) struct Scratch {
     sets: Vec<PatternSet>,
     /// A buffer for the callers of [`Re::which`].
     pub(crate) which: Vec<usize>,
+    /// A buffer of unit indexes for the engine's passes (the repeat pass's kept units).
+    pub(crate) indexes: Vec<usize>,
     /// A line lowercased, for a [`Prefilter`].
     folded: Vec<u8>,
 }
@@ -230,6 +232,7 @@ impl Registry {
                 .map(|r| PatternSet::new(r.pattern_len()))
                 .collect(),
             which: Vec::new(),
+            indexes: Vec::new(),
             folded: Vec::new(),
         }
     }
