@@ -1410,9 +1410,14 @@ fn bracketed_url(t: &[u8], open: usize) -> Option<usize> {
         b"ftp://",
     ];
     STARTS.iter().find(|s| rest.starts_with(s))?;
-    let len = rest
-        .iter()
-        .position(|&b| matches!(b, b']' | b'[' | b'\\') || b.is_ascii_whitespace())?;
+    let stop = |b: u8| matches!(b, b']' | b'[' | b'\\') || b.is_ascii_whitespace();
+    let mut len = rest.iter().position(|&b| stop(b))?;
+    // A wrapped block is read joined by spaces: an address the wrapper broke (lynx puts a
+    // long one's tail, or its `]`, on the next line) has one space in it, then no other.
+    if rest[len] == b' ' {
+        let tail = len + 1;
+        len = tail + rest[tail..].iter().position(|&b| stop(b))?;
+    }
     let end = open + len + 2;
     // `[https://…](https://…)` is a Markdown link whose text is its address, and
     // `\[https://…\]` Markdown's escaped brackets around an address in text.
@@ -1981,6 +1986,17 @@ mod tests {
             (1, &b"See https://example.com now."[..])
         );
         assert_eq!(visible(br"An \[https://example.com\] note.").links, 0);
+        // A wrapped block is read joined by spaces: an address lynx broke over two lines,
+        // or whose `]` it moved to the next, is still an address, and the block no text.
+        for joined in [
+            &b"[12][https://example.com/images/harbour-wall-plan-final-version- two.jpg]"[..],
+            b"[12][https://example.com/images/harbour-wall-plan.jpg ]",
+        ] {
+            let v = visible(joined);
+            assert_eq!((&*v.text, v.links + v.images), (&b"[12]"[..], 1));
+        }
+        // Two spaces are no break of one address.
+        assert_eq!(visible(b"[https://example.com/a b c]").images, 0);
     }
 
     #[test]
