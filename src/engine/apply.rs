@@ -1097,11 +1097,16 @@ fn region_on(
                 .find(|&i| !page.is_blank(i))
                 .is_some_and(|i| {
                     let t = page.trimmed(i);
-                    // Read as a reader sees it too: `### Comments`, `* [Comments](…)`.
+                    // Read as a reader sees it too: `### Comments`, `* [Comments](…)`,
+                    // `### Comments {#comments .title}` (pandoc's attributes, or raw HTML).
                     p.stop.as_ref().is_some_and(|re| {
                         re.is_match(sc, t) || {
                             let v = visible(t);
-                            v.text.len() != t.len() && re.is_match(sc, &v.text)
+                            (v.text.len() != t.len() && re.is_match(sc, &v.text))
+                                || (memchr::memchr2(b'{', b'<', &v.text).is_some() && {
+                                    let read = without_markup(&v.text);
+                                    read.len() != v.text.len() && re.is_match(sc, &read)
+                                })
                         }
                     })
                     // A counted link of a shredded footer bar (`Posted at 4 PM`, `|`,
