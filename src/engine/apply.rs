@@ -817,10 +817,10 @@ fn region_scores(
 }
 
 /// Whether a block of `chars` columns is `long` only by the web addresses printed in it
-/// (a teaser's headline and its link's address), which make most of it.
+/// (a teaser's headline, printed twice, and its link's and picture's addresses): without
+/// them, what a reader reads of it is shorter than `long`.
 fn addresses_make_long(t: &[u8], chars: usize, long: usize) -> bool {
-    let a = address_bytes(t);
-    a * 2 > chars && chars.saturating_sub(a) < long
+    chars.saturating_sub(address_bytes(t)) < long
 }
 
 /// How many bytes of `t` are web addresses printed as text (`https://…` up to the next
@@ -1860,6 +1860,10 @@ each time the shops on the square have had to close for more than two weeks.
         assert!(addresses_make_long(teaser.as_bytes(), teaser.len(), 200));
         let para = format!("{} https://t.example/ab", "word ".repeat(44));
         assert!(!addresses_make_long(para.as_bytes(), para.len(), 200));
+        // A card's headline twice and its address: the address is under half of it.
+        let h = "Harbour board moves the morning ferry to ten past eight";
+        let card = format!("{h} {h} https://example.com/news/harbour-board-moves-ferry.html");
+        assert!(addresses_make_long(card.as_bytes(), card.len(), 150));
     }
 
     #[test]
