@@ -287,11 +287,7 @@ pub(crate) fn grid_text<'p>(rows: impl Iterator<Item = &'p [u8]>) -> Vec<u8> {
         cells.push(&t[from..]);
         for (k, cell) in cells.into_iter().enumerate() {
             // An underlined cell (`__Sport__`) is read without its underline.
-            let cell = cell.trim_ascii();
-            let cell = match cell.iter().position(|&c| c != b'_') {
-                Some(from) => &cell[from..=cell.iter().rposition(|&c| c != b'_').unwrap_or(from)],
-                None => &[],
-            };
+            let cell = cell.trim_ascii().trim_matches_run(b'_');
             if k >= columns.len() {
                 columns.resize(k + 1, Vec::new());
             }
@@ -1549,12 +1545,20 @@ fn trim_ascii(t: &[u8]) -> &[u8] {
 
 trait TrimRun {
     fn trim_ascii_start_matches(&self, b: u8) -> &Self;
+    /// Without the runs of `b` at both ends.
+    fn trim_matches_run(&self, b: u8) -> &Self;
 }
 
 impl TrimRun for [u8] {
     fn trim_ascii_start_matches(&self, b: u8) -> &[u8] {
         let k = self.iter().take_while(|&&c| c == b).count();
         &self[k..]
+    }
+
+    fn trim_matches_run(&self, b: u8) -> &[u8] {
+        let t = self.trim_ascii_start_matches(b);
+        let k = t.iter().rev().take_while(|&&c| c == b).count();
+        &t[..t.len() - k]
     }
 }
 
